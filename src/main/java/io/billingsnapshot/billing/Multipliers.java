@@ -1,0 +1,6 @@
+package io.billingsnapshot.billing;
+
+/** The upstream's billing multipliers; a request without an upstream is billed at 1 and 1. */
+public record Multipliers(double input, double output) {
+    public static final Multipliers NONE = new Multipliers(1, 1);
+}

@@ -1,0 +1,53 @@
+package io.billingsnapshot.config;
+
+import static io.billingsnapshot.config.EnvVars.METRICS_NAMESPACE;
+import static io.billingsnapshot.config.EnvVars.OUTBOX_LEASE_SECONDS;
+import static io.billingsnapshot.config.EnvVars.OUTBOX_SWEEP_LIMIT;
+import static io.billingsnapshot.config.EnvVars.QUOTA_DELTA_QUEUE_URL;
+import static io.billingsnapshot.config.EnvVars.SQS_ENDPOINT_URL;
+
+import io.billingsnapshot.db.DatabaseSettings;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The function's configuration, read once per execution environment from the environment
+ * and validated at once: a bad value fails the init with a message naming the variable.
+ */
+public record Config(
+        DatabaseSettings database,
+        String quotaDeltaQueueUrl,
+        Optional<URI> sqsEndpoint,
+        String metricsNamespace,
+        Duration outboxLease,
+        int outboxSweepLimit) {
+
+    public static final String DEFAULT_METRICS_NAMESPACE = "BillingSnapshot";
+
+    public static Config fromEnvironment(Map<String, String> environment) {
+        Env env = new Env(environment);
+        return new Config(
+                DatabaseSettings.fromEnvironment(env),
+                queueUrl(env.required(QUOTA_DELTA_QUEUE_URL), QUOTA_DELTA_QUEUE_URL).toString(),
+                Optional.ofNullable(env.optional(SQS_ENDPOINT_URL, null)).map(v -> queueUrl(v, SQS_ENDPOINT_URL)),
+                env.optional(METRICS_NAMESPACE, DEFAULT_METRICS_NAMESPACE),
+                // Longer than any invocation (Lambda's limit is 900 s), so a live invocation's
+                // own deltas are never swept from under it.
+                env.seconds(OUTBOX_LEASE_SECONDS, Duration.ofSeconds(960), 1, 86_400),
+                env.integer(OUTBOX_SWEEP_LIMIT, 100, 0, 10_000));
+    }
+
+    private static URI queueUrl(String value, String variable) {
+        try {
+            URI uri = URI.create(value);
+            if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme()) || uri.getHost() == null) {
+                throw new ConfigException(variable + " must be an http(s) URL, got '" + value + "'");
+            }
+            return uri;
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(variable + " must be an http(s) URL, got '" + value + "'");
+        }
+    }
+}

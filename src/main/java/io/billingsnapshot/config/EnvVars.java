@@ -1,0 +1,29 @@
+package io.billingsnapshot.config;
+
+/** Every environment variable the function reads, in one place (SPEC section 2). */
+public final class EnvVars {
+
+    private EnvVars() {
+    }
+
+    // Database (db package)
+    public static final String DB_URL = "DB_URL";
+    public static final String DB_USER = "DB_USER";
+    public static final String DB_AUTH = "DB_AUTH";
+    public static final String DB_PASSWORD = "DB_PASSWORD";
+
+    // Quota deltas and the outbox
+    public static final String QUOTA_DELTA_QUEUE_URL = "QUOTA_DELTA_QUEUE_URL";
+    public static final String SQS_ENDPOINT_URL = "SQS_ENDPOINT_URL";
+    /** Seconds a just-written delta is reserved for its own invocation before any sweep may publish it. */
+    public static final String OUTBOX_LEASE_SECONDS = "OUTBOX_LEASE_SECONDS";
+    /** Most pending deltas one invocation sweeps from the outbox. */
+    public static final String OUTBOX_SWEEP_LIMIT = "OUTBOX_SWEEP_LIMIT";
+
+    // Observability
+    public static final String METRICS_NAMESPACE = "METRICS_NAMESPACE";
+    public static final String LOG_LEVEL = "LOG_LEVEL";
+
+    // Set by Lambda
+    public static final String AWS_REGION = "AWS_REGION";
+}

@@ -1,0 +1,29 @@
+package io.billingsnapshot.metrics;
+
+/** The counters this function emits (SPEC section 8), by their CloudWatch names. */
+public enum Metric {
+    MESSAGES_PROCESSED("MessagesProcessed"),
+    SNAPSHOTS_WRITTEN("SnapshotsWritten"),
+    INVALID_MESSAGES("InvalidMessages"),
+    BATCH_ITEM_FAILURES("BatchItemFailures"),
+    STALE_MESSAGES("StaleMessages"),
+    DELTAS_PUBLISHED("DeltasPublished"),
+    DELTA_PUBLISH_FAILURES("DeltaPublishFailures"),
+    OUTBOX_PENDING("OutboxPending"),
+    FAST_PATH_FALLBACKS("FastPathFallbacks");
+
+    /** The FK-retry counter, emitted with dimension {@value #COLUMN_DIMENSION}. */
+    public static final String FK_RETRIES = "FkRetries";
+    public static final String COLUMN_DIMENSION = "Column";
+    public static final String BATCH_DURATION = "BatchDuration";
+
+    private final String metricName;
+
+    Metric(String metricName) {
+        this.metricName = metricName;
+    }
+
+    public String metricName() {
+        return metricName;
+    }
+}
