@@ -1,5 +1,6 @@
 package io.billingsnapshot.config;
 
+import static io.billingsnapshot.config.EnvVars.DEADLINE_RESERVE_MILLIS;
 import static io.billingsnapshot.config.EnvVars.METRICS_NAMESPACE;
 import static io.billingsnapshot.config.EnvVars.OUTBOX_LEASE_SECONDS;
 import static io.billingsnapshot.config.EnvVars.OUTBOX_SWEEP_LIMIT;
@@ -22,7 +23,8 @@ public record Config(
         Optional<URI> sqsEndpoint,
         String metricsNamespace,
         Duration outboxLease,
-        int outboxSweepLimit) {
+        int outboxSweepLimit,
+        Duration deadlineReserve) {
 
     public static final String DEFAULT_METRICS_NAMESPACE = "BillingSnapshot";
 
@@ -36,7 +38,9 @@ public record Config(
                 // Longer than any invocation (Lambda's limit is 900 s), so a live invocation's
                 // own deltas are never swept from under it.
                 env.seconds(OUTBOX_LEASE_SECONDS, Duration.ofSeconds(960), 1, 86_400),
-                env.integer(OUTBOX_SWEEP_LIMIT, 100, 0, 10_000));
+                env.integer(OUTBOX_SWEEP_LIMIT, 100, 0, 10_000),
+                // Time left for publishing the batch's deltas and answering.
+                Duration.ofMillis(env.integer(DEADLINE_RESERVE_MILLIS, 5_000, 0, 600_000)));
     }
 
     private static URI queueUrl(String value, String variable) {

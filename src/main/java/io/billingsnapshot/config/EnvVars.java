@@ -20,6 +20,9 @@ public final class EnvVars {
     /** Most pending deltas one invocation sweeps from the outbox. */
     public static final String OUTBOX_SWEEP_LIMIT = "OUTBOX_SWEEP_LIMIT";
 
+    /** Milliseconds before the Lambda timeout at which record processing stops (the rest are reported failed). */
+    public static final String DEADLINE_RESERVE_MILLIS = "DEADLINE_RESERVE_MILLIS";
+
     // Observability
     public static final String METRICS_NAMESPACE = "METRICS_NAMESPACE";
     public static final String LOG_LEVEL = "LOG_LEVEL";

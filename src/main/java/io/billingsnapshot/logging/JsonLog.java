@@ -19,6 +19,7 @@ public final class JsonLog {
     private static final JsonFactory JSON = new JsonFactory();
     private static volatile Level threshold = levelFrom(System.getenv("LOG_LEVEL"));
     private static volatile PrintStream out = System.out;
+    private static volatile String requestId;
 
     private final String logger;
 
@@ -39,6 +40,11 @@ public final class JsonLog {
             }
         }
         return Level.INFO;
+    }
+
+    /** The AWS request id of the current invocation, added to every line; null clears it. */
+    public static void setRequestId(String awsRequestId) {
+        requestId = awsRequestId;
     }
 
     public static void setThreshold(Level level) {
@@ -76,6 +82,9 @@ public final class JsonLog {
             json.writeStringField("level", level.name());
             json.writeStringField("logger", logger);
             json.writeStringField("event", event);
+            if (requestId != null) {
+                json.writeStringField("awsRequestId", requestId);
+            }
             for (int i = 0; i + 1 < keyValues.length; i += 2) {
                 Object value = keyValues[i + 1];
                 if (value != null) {

@@ -1,0 +1,50 @@
+package io.billingsnapshot;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import io.billingsnapshot.logging.JsonLog;
+import io.billingsnapshot.processing.BatchProcessor;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The Lambda entry point: an SQS batch in, the failed message ids out. It turns the event
+ * into a call of {@link BatchProcessor} and holds no business rules. A scheduled invocation
+ * with {@code {"Records": []}} only sweeps the outbox.
+ */
+public final class BillingSnapshotHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
+
+    /** Without a Lambda context (a test, a local run) the batch gets Lambda's maximum time. */
+    private static final Duration NO_CONTEXT_BUDGET = Duration.ofMinutes(15);
+
+    private final BatchProcessor processor;
+    private final Clock clock;
+
+    /** Used by Lambda: reads the environment and builds the clients once per execution environment. */
+    public BillingSnapshotHandler() {
+        this(Wiring.fromEnvironment(System.getenv()), Clock.systemUTC());
+    }
+
+    public BillingSnapshotHandler(BatchProcessor processor, Clock clock) {
+        this.processor = processor;
+        this.clock = clock;
+    }
+
+    @Override
+    public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
+        Instant deadline = context == null
+                ? clock.instant().plus(NO_CONTEXT_BUDGET)
+                : clock.instant().plusMillis(context.getRemainingTimeInMillis());
+        List<SQSEvent.SQSMessage> records = event == null || event.getRecords() == null ? List.of() : event.getRecords();
+        JsonLog.setRequestId(context == null ? null : context.getAwsRequestId());
+        try {
+            return processor.process(records, deadline);
+        } finally {
+            JsonLog.setRequestId(null);
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package io.billingsnapshot;
+
+import io.billingsnapshot.config.Config;
+import io.billingsnapshot.db.DatabaseConnections;
+import io.billingsnapshot.message.MessageParser;
+import io.billingsnapshot.metrics.Metrics;
+import io.billingsnapshot.processing.BatchProcessor;
+import io.billingsnapshot.processing.SingleMessageProcessor;
+import io.billingsnapshot.quota.DeltaPublisher;
+import io.billingsnapshot.quota.Outbox;
+import io.billingsnapshot.quota.OutboxRelay;
+import io.billingsnapshot.quota.SqsDeltaPublisher;
+import io.billingsnapshot.store.PriceCatalog;
+import io.billingsnapshot.store.RequestLogs;
+import io.billingsnapshot.store.SnapshotTable;
+import java.time.Clock;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Supplier;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.SqsClientBuilder;
+
+/** Builds the function's object graph: from the environment for Lambda, from parts for tests and local runs. */
+public final class Wiring {
+
+    private Wiring() {
+    }
+
+    static BatchProcessor fromEnvironment(Map<String, String> environment) {
+        Config config = Config.fromEnvironment(environment);
+        return create(config, new DatabaseConnections(config.database()),
+                new SqsDeltaPublisher(sqsClient(config), config.quotaDeltaQueueUrl()),
+                Wiring::metricsPending, Clock.systemUTC(), UUID::randomUUID);
+    }
+
+    public static BatchProcessor create(Config config, DatabaseConnections connections, DeltaPublisher publisher,
+            Supplier<Metrics> metrics, Clock clock, Supplier<UUID> deltaIds) {
+        Outbox outbox = new Outbox();
+        SingleMessageProcessor processor = new SingleMessageProcessor(new RequestLogs(), new PriceCatalog(),
+                new SnapshotTable(), outbox, deltaIds, config.outboxLease());
+        return new BatchProcessor(connections, new MessageParser(), processor,
+                new OutboxRelay(outbox, publisher, config.outboxLease(), config.outboxSweepLimit()),
+                metrics, clock, config.deadlineReserve());
+    }
+
+    /** The region and credentials come from the SDK's default chains (AWS_REGION, the function's role). */
+    private static SqsClient sqsClient(Config config) {
+        SqsClientBuilder builder = SqsClient.builder().httpClient(UrlConnectionHttpClient.create());
+        config.sqsEndpoint().ifPresent(builder::endpointOverride);
+        return builder.build();
+    }
+
+    // Replaced by the EMF metrics of the operations work.
+    private static Metrics metricsPending() {
+        return new Metrics() {
+            public void count(io.billingsnapshot.metrics.Metric metric, long value) { }
+            public void fkRetry(io.billingsnapshot.billing.ReferenceColumn column) { }
+            public void batchDuration(java.time.Duration duration) { }
+            public void flush() { }
+        };
+    }
+}

@@ -1,0 +1,206 @@
+package io.billingsnapshot.processing;
+
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
+import io.billingsnapshot.billing.QuotaDelta;
+import io.billingsnapshot.db.DatabaseConnections;
+import io.billingsnapshot.logging.JsonLog;
+import io.billingsnapshot.message.InvalidMessageException;
+import io.billingsnapshot.message.MessageParser;
+import io.billingsnapshot.message.RequestCompletion;
+import io.billingsnapshot.metrics.Metric;
+import io.billingsnapshot.metrics.Metrics;
+import io.billingsnapshot.quota.OutboxRelay;
+import io.billingsnapshot.store.SqlStates;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+/**
+ * Processes one SQS batch: each record in its own transaction, then the batch's deltas
+ * published, then a sweep of deltas left pending by earlier invocations. Every record ends
+ * written, stale or reported failed; one bad record never fails the others.
+ */
+public final class BatchProcessor {
+
+    private static final JsonLog LOG = JsonLog.get(BatchProcessor.class);
+
+    private final DatabaseConnections connections;
+    private final MessageParser parser;
+    private final SingleMessageProcessor processor;
+    private final OutboxRelay relay;
+    private final Supplier<Metrics> metricsPerInvocation;
+    private final Clock clock;
+    private final Duration deadlineReserve;
+
+    private static final String CONNECTION_LOST = "database_connection_lost";
+
+    public BatchProcessor(DatabaseConnections connections, MessageParser parser, SingleMessageProcessor processor,
+            OutboxRelay relay, Supplier<Metrics> metricsPerInvocation, Clock clock, Duration deadlineReserve) {
+        this.connections = connections;
+        this.parser = parser;
+        this.processor = processor;
+        this.relay = relay;
+        this.metricsPerInvocation = metricsPerInvocation;
+        this.clock = clock;
+        this.deadlineReserve = deadlineReserve;
+    }
+
+    /**
+     * @param deadline when the invocation times out; processing stops {@code deadlineReserve}
+     *        before it, so that publishing and the response still fit
+     */
+    public SQSBatchResponse process(List<SQSMessage> records, Instant deadline) {
+        Instant start = clock.instant();
+        Metrics metrics = metricsPerInvocation.get();
+        BatchResult result = new BatchResult(records);
+        Map<UUID, SQSMessage> deltaSources = new LinkedHashMap<>();
+        Map<UUID, QuotaDelta> deltas = new LinkedHashMap<>();
+        Instant stopAt = deadline.minus(deadlineReserve);
+        Connection c = null;
+        boolean databaseUnavailable = false;
+        for (SQSMessage record : records) {
+            metrics.increment(Metric.MESSAGES_PROCESSED);
+            if (result.groupFailed(record)) {
+                fail(result, record, "earlier_message_in_group_failed");
+                continue;
+            }
+            if (!clock.instant().isBefore(stopAt)) {
+                fail(result, record, "deadline_reached");
+                continue;
+            }
+            if (c == null && !databaseUnavailable) {
+                c = connect();
+                databaseUnavailable = c == null; // one failed connect fails the rest without waiting again
+            }
+            if (c == null) {
+                fail(result, record, "database_unavailable");
+                continue;
+            }
+            Outcome outcome = processRecord(c, record, result, metrics);
+            if (outcome instanceof Outcome.Written written) {
+                metrics.increment(Metric.SNAPSHOTS_WRITTEN);
+                written.delta().ifPresent(d -> {
+                    deltas.put(d.deltaId(), d);
+                    deltaSources.put(d.deltaId(), record);
+                });
+            } else if (outcome instanceof Outcome.Stale) {
+                metrics.increment(Metric.STALE_MESSAGES);
+            } else if (outcome instanceof Outcome.Failed failed && CONNECTION_LOST.equals(failed.reason())) {
+                connections.discard();
+                c = null; // the next record reconnects
+            }
+        }
+        if (c != null) {
+            publish(c, deltas, deltaSources, result, metrics);
+            sweep(c, metrics);
+        }
+        result.closeFailedGroups();
+        Duration took = Duration.between(start, clock.instant());
+        metrics.count(Metric.BATCH_ITEM_FAILURES, result.failureCount());
+        metrics.batchDuration(took);
+        metrics.flush();
+        LOG.info("batch_done", "records", records.size(), "failed", result.failureCount(),
+                "deltas", deltas.size(), "durationMs", took.toMillis());
+        return result.toResponse();
+    }
+
+    private Connection connect() {
+        try {
+            return connections.get();
+        } catch (SQLException | RuntimeException e) {
+            LOG.error("database_unavailable", e);
+            connections.discard();
+            return null;
+        }
+    }
+
+    private Outcome processRecord(Connection c, SQSMessage record, BatchResult result, Metrics metrics) {
+        RequestCompletion message;
+        try {
+            message = parser.parse(record.getBody(), Records.sentTimestamp(record, clock.instant()));
+        } catch (InvalidMessageException e) {
+            metrics.increment(Metric.INVALID_MESSAGES);
+            return fail(result, record, "invalid_message: " + e.reason());
+        }
+        UUID requestLogId = message.requestLogId();
+        try {
+            Outcome outcome = processor.process(c, message, clock.instant(), metrics);
+            if (outcome instanceof Outcome.Failed failed) {
+                return fail(result, record, failed.reason(), "requestLogId", requestLogId);
+            }
+            if (outcome instanceof Outcome.Stale || ((Outcome.Written) outcome).fkRetries() > 0) {
+                LOG.info(outcome instanceof Outcome.Stale ? "stale_message" : "written_after_fk_retry",
+                        "messageId", record.getMessageId(), "requestLogId", requestLogId);
+            }
+            return outcome;
+        } catch (SQLException e) {
+            String reason = SqlStates.isConnectionError(e) ? CONNECTION_LOST : "database_error:" + e.getSQLState();
+            return fail(result, record, reason, "requestLogId", requestLogId, "sqlState", e.getSQLState());
+        } catch (RuntimeException e) {
+            rollbackQuietly(c);
+            return fail(result, record, "internal_error", "requestLogId", requestLogId, "error", e.toString());
+        }
+    }
+
+    private void publish(Connection c, Map<UUID, QuotaDelta> deltas, Map<UUID, SQSMessage> sources,
+            BatchResult result, Metrics metrics) {
+        Set<UUID> accepted;
+        try {
+            accepted = relay.publish(c, List.copyOf(deltas.values()), clock.instant());
+        } catch (SQLException | RuntimeException e) {
+            // SQS may have the deltas; they stay in the outbox and are re-published under the same deltaId.
+            LOG.error("delta_publish_bookkeeping_failed", e, "deltas", deltas.size());
+            connections.discard();
+            accepted = Set.of();
+        }
+        metrics.count(Metric.DELTAS_PUBLISHED, accepted.size());
+        for (Map.Entry<UUID, SQSMessage> source : sources.entrySet()) {
+            if (!accepted.contains(source.getKey())) {
+                metrics.increment(Metric.DELTA_PUBLISH_FAILURES);
+                fail(result, source.getValue(), "delta_publish_failed", "deltaId", source.getKey());
+            }
+        }
+    }
+
+    private void sweep(Connection c, Metrics metrics) {
+        try {
+            OutboxRelay.SweepResult sweep = relay.sweep(c, clock.instant());
+            metrics.count(Metric.DELTAS_PUBLISHED, sweep.published());
+            metrics.count(Metric.DELTA_PUBLISH_FAILURES, sweep.claimed() - sweep.published());
+            metrics.count(Metric.OUTBOX_PENDING, sweep.pendingAfter());
+        } catch (SQLException | RuntimeException e) {
+            LOG.error("outbox_sweep_failed", e);
+            rollbackQuietly(c);
+        }
+    }
+
+    /** Reports the record failed (SQS redelivers it) and logs why; never the body. */
+    private static Outcome fail(BatchResult result, SQSMessage record, String reason, Object... fields) {
+        result.fail(record);
+        Object[] keyValues = new Object[fields.length + 4];
+        keyValues[0] = "messageId";
+        keyValues[1] = record.getMessageId();
+        keyValues[2] = "reason";
+        keyValues[3] = reason;
+        System.arraycopy(fields, 0, keyValues, 4, fields.length);
+        LOG.warn("record_failed", keyValues);
+        return new Outcome.Failed(reason);
+    }
+
+    private static void rollbackQuietly(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException ignored) {
+            // a broken connection fails the next statement and is discarded then
+        }
+    }
+}

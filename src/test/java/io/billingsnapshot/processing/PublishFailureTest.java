@@ -1,0 +1,78 @@
+package io.billingsnapshot.processing;
+
+import static io.billingsnapshot.testing.BillingFixture.event;
+import static io.billingsnapshot.testing.BillingFixture.failedIds;
+import static io.billingsnapshot.testing.BillingFixture.record;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import io.billingsnapshot.metrics.Metric;
+import io.billingsnapshot.testing.BillingFixture;
+import io.billingsnapshot.testing.BillingFixture.Request;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** SQS refuses the delta: the record fails, the delta waits in the outbox, a later invocation publishes it. */
+class PublishFailureTest {
+
+    private BillingFixture fixture;
+
+    @BeforeEach
+    void setUp() {
+        fixture = new BillingFixture();
+    }
+
+    @AfterEach
+    void tearDown() {
+        fixture.close();
+    }
+
+    @Test
+    void aStoppedQueueFailsTheRecordAndALaterInvocationPublishesTheDelta() {
+        Request request = fixture.request();
+        var handler = fixture.handler();
+        fixture.sqs.stop();
+
+        var failed = handler.handleRequest(event(record("m1", request.body("2026-11-30T11:00:00Z"))), null);
+
+        assertThat(failedIds(failed)).containsExactly("m1");
+        assertThat(fixture.metrics.count(Metric.DELTA_PUBLISH_FAILURES)).isPositive();
+        assertThat(fixture.count("SELECT count(*) FROM billing_quota_delta_outbox")).isEqualTo(1);
+
+        fixture.sqs.resume();
+        var sweep = handler.handleRequest(event(), null);
+
+        assertThat(failedIds(sweep)).isEmpty();
+        assertThat(fixture.count("SELECT count(*) FROM billing_quota_delta_outbox")).isZero();
+        assertThat(fixture.drainDeltas()).singleElement()
+                .satisfies(d -> assertThat(d.requestLogId()).isEqualTo(request.requestLogId()));
+    }
+
+    @Test
+    void aMissingQueueFailsTheRecordAndTheRedeliveryDoesNotChargeTwice() {
+        Request request = fixture.request();
+        var handler = fixture.handler();
+        String body = request.body("2026-11-30T11:00:00Z");
+        try (var sqs = fixture.sqs.client()) {
+            sqs.deleteQueue(r -> r.queueUrl(fixture.deltaQueueUrl));
+        }
+
+        assertThat(failedIds(handler.handleRequest(event(record("m1", body)), null))).containsExactly("m1");
+
+        fixture.sqs.createQueue("quota-deltas");
+        var redelivery = handler.handleRequest(event(record("m1", body)), null);
+
+        assertThat(failedIds(redelivery)).isEmpty();
+        assertThat(fixture.count("SELECT count(*) FROM billing_quota_delta_outbox")).isZero();
+        assertThat(fixture.drainDeltas()).hasSize(1);
+    }
+
+    @Test
+    void anEmptyEventOnlySweepsTheOutbox() {
+        var response = fixture.handler().handleRequest(new SQSEvent(), null);
+        assertThat(response.getBatchItemFailures()).isEqualTo(List.of());
+        assertThat(fixture.metrics.count(Metric.OUTBOX_PENDING)).isZero();
+    }
+}

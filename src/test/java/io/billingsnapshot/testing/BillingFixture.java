@@ -1,0 +1,187 @@
+package io.billingsnapshot.testing;
+
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import io.billingsnapshot.BillingSnapshotHandler;
+import io.billingsnapshot.Wiring;
+import io.billingsnapshot.billing.QuotaDelta;
+import io.billingsnapshot.config.Config;
+import io.billingsnapshot.db.DatabaseConnections;
+import io.billingsnapshot.quota.DeltaJson;
+import io.billingsnapshot.quota.SqsDeltaPublisher;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * A real database and a real SQS queue with gateway rows seeded, and handlers wired to them
+ * the way Lambda wires the function (only the clock and the metrics are the test's).
+ */
+public final class BillingFixture implements AutoCloseable {
+
+    public static final Instant NOW = Instant.parse("2026-11-30T12:00:00Z");
+    public static final String MODEL = "gpt-4o";
+
+    public final TestDatabase.Db db;
+    public final TestSqs sqs;
+    public final String deltaQueueUrl;
+    public final RecordingMetrics metrics = new RecordingMetrics();
+    private final SqsClient sqsClient;
+    private final List<DatabaseConnections> opened = new ArrayList<>();
+
+    public BillingFixture() {
+        db = TestDatabase.server().createDatabase();
+        sqs = TestSqs.start();
+        deltaQueueUrl = sqs.createQueue("quota-deltas");
+        sqsClient = sqs.client();
+        // $2 per million input tokens, $8 per million output tokens.
+        db.execute("""
+                INSERT INTO billing_model_prices (model, input_price_per_million, output_price_per_million, source)
+                VALUES (?, 2, 8, 'litellm')""", MODEL);
+    }
+
+    public Map<String, String> environment() {
+        Map<String, String> env = new HashMap<>();
+        env.put("DB_URL", db.url());
+        env.put("DB_USER", db.user());
+        env.put("DB_AUTH", "password");
+        env.put("DB_PASSWORD", db.password());
+        env.put("DB_SSL_MODE", "disable");
+        env.put("QUOTA_DELTA_QUEUE_URL", deltaQueueUrl);
+        env.put("SQS_ENDPOINT_URL", sqs.endpoint().toString());
+        env.put("OUTBOX_LEASE_SECONDS", "60");
+        return env;
+    }
+
+    /** A handler as Lambda would build it, on its own connection, with a fixed clock. */
+    public BillingSnapshotHandler handler() {
+        return handler(Clock.fixed(NOW, ZoneOffset.UTC));
+    }
+
+    public BillingSnapshotHandler handler(Clock clock) {
+        Config config = Config.fromEnvironment(environment());
+        DatabaseConnections connections = new DatabaseConnections(config.database());
+        opened.add(connections);
+        return new BillingSnapshotHandler(Wiring.create(config, connections,
+                new SqsDeltaPublisher(sqsClient, deltaQueueUrl), () -> metrics, clock, UUID::randomUUID), clock);
+    }
+
+    public UUID insert(String table) {
+        UUID id = UUID.randomUUID();
+        db.execute("INSERT INTO " + table + " (id) VALUES (?)", id);
+        return id;
+    }
+
+    public UUID upstream(double inputMultiplier, double outputMultiplier) {
+        UUID id = UUID.randomUUID();
+        db.execute("INSERT INTO upstreams (id, billing_input_multiplier, billing_output_multiplier) VALUES (?, ?, ?)",
+                id, inputMultiplier, outputMultiplier);
+        return id;
+    }
+
+    /** A request log with a fresh user, API key and upstream (multipliers 1). */
+    public Request request() {
+        UUID user = insert("users");
+        UUID key = insert("api_keys");
+        UUID upstream = upstream(1, 1);
+        UUID log = UUID.randomUUID();
+        db.execute("INSERT INTO request_logs (id, api_key_id, user_id, upstream_id, model) VALUES (?, ?, ?, ?, ?)",
+                log, key, user, upstream, MODEL);
+        return new Request(log, key, upstream, user);
+    }
+
+    /** The ids of one request log, and its completion message. */
+    public record Request(UUID requestLogId, UUID apiKeyId, UUID upstreamId, UUID userId) {
+
+        /** 1,000,000 prompt and 1,000,000 completion tokens of gpt-4o: $2 + $8 = $10. */
+        public String body(String billedAt) {
+            return body(1_000_000, 1_000_000, billedAt);
+        }
+
+        public String body(int prompt, int completion, String billedAt) {
+            return """
+                    {"requestLogId":"%s","apiKeyId":"%s","upstreamId":"%s","userId":"%s","model":"gpt-4o",
+                     "requestedServiceTier":"standard","effectiveServiceTier":"standard",
+                     "usage":{"promptTokens":%d,"completionTokens":%d,"totalTokens":%d},"billedAt":"%s"}"""
+                    .formatted(requestLogId, apiKeyId, upstreamId, userId, prompt, completion,
+                            (long) prompt + completion, billedAt);
+        }
+    }
+
+    public static SQSEvent.SQSMessage record(String messageId, String body) {
+        SQSEvent.SQSMessage m = new SQSEvent.SQSMessage();
+        m.setMessageId(messageId);
+        m.setBody(body);
+        m.setEventSource("aws:sqs");
+        m.setEventSourceArn("arn:aws:sqs:us-east-1:123456789012:request-completions");
+        m.setAttributes(Map.of("SentTimestamp", Long.toString(NOW.toEpochMilli()), "ApproximateReceiveCount", "1"));
+        return m;
+    }
+
+    public static SQSEvent event(SQSEvent.SQSMessage... records) {
+        SQSEvent event = new SQSEvent();
+        event.setRecords(List.of(records));
+        return event;
+    }
+
+    public static List<String> failedIds(SQSBatchResponse response) {
+        return response.getBatchItemFailures().stream().map(SQSBatchResponse.BatchItemFailure::getItemIdentifier).toList();
+    }
+
+    /** Every delta on the quota queue now (received and deleted). */
+    public List<QuotaDelta> drainDeltas() {
+        List<QuotaDelta> deltas = new ArrayList<>();
+        while (true) {
+            var messages = sqsClient.receiveMessage(r -> r.queueUrl(deltaQueueUrl).maxNumberOfMessages(10)
+                    .waitTimeSeconds(0)).messages();
+            if (messages.isEmpty()) {
+                return deltas;
+            }
+            for (var m : messages) {
+                deltas.add(DeltaJson.read(m.body()));
+                sqsClient.deleteMessage(r -> r.queueUrl(deltaQueueUrl).receiptHandle(m.receiptHandle()));
+            }
+        }
+    }
+
+    public long count(String sql, Object... params) {
+        try (var c = db.connect(); var ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** One column of the snapshot of a request, as the database holds it. */
+    public Object snapshotColumn(UUID requestLogId, String column) {
+        try (var c = db.connect();
+                var ps = c.prepareStatement("SELECT " + column + " FROM request_billing_snapshots WHERE request_log_id = ?")) {
+            ps.setObject(1, requestLogId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getObject(1) : null;
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        opened.forEach(DatabaseConnections::close);
+        sqsClient.close();
+        sqs.close();
+    }
+}
