@@ -1,0 +1,69 @@
+package io.billingsnapshot.message;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class MessageCorpusTest {
+
+    private static final Instant SENT = Instant.parse("2026-05-23T05:00:07Z");
+    private final MessageParser parser = new MessageParser();
+
+    static List<MessageCorpus.Case> invalidBodies() {
+        return MessageCorpus.invalid();
+    }
+
+    static List<MessageCorpus.Case> validBodies() {
+        return MessageCorpus.valid();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("invalidBodies")
+    void rejectsEveryInvalidCorpusFileWithItsDocumentedReason(MessageCorpus.Case bad) {
+        InvalidMessageException rejection = catchThrowableOfType(InvalidMessageException.class,
+                () -> parser.parse(bad.body(), SENT));
+
+        assertThat(rejection).as("%s must be rejected", bad.name()).isNotNull();
+        assertThat(rejection.reason()).isNotBlank().isEqualTo(bad.expectedReason());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("validBodies")
+    void parsesEveryValidCorpusFile(MessageCorpus.Case good) throws InvalidMessageException {
+        RequestCompletion message = parser.parse(good.body(), SENT);
+
+        assertThat(message.requestLogId()).isNotNull();
+        assertThat(message.effectiveServiceTier()).isNotNull();
+        assertThat(message.billedAt()).isNotNull();
+    }
+
+    @Test
+    void corpusHasAtLeast25InvalidAndSomeValidFiles() {
+        assertThat(MessageCorpus.invalid()).hasSizeGreaterThanOrEqualTo(25);
+        assertThat(MessageCorpus.valid()).hasSizeGreaterThanOrEqualTo(3);
+    }
+
+    @Test
+    void readmeDocumentsExactlyTheInvalidFiles() {
+        Set<String> files = MessageCorpus.invalid().stream().map(MessageCorpus.Case::name).collect(Collectors.toSet());
+
+        assertThat(MessageCorpus.documentedReasons().keySet()).containsExactlyInAnyOrderElementsOf(files);
+    }
+
+    @Test
+    void invalidFilesAreAllDistinctBodies() {
+        List<String> bodies = MessageCorpus.invalid().stream()
+                .map(MessageCorpus.Case::body)
+                .filter(body -> !body.isBlank())
+                .toList();
+
+        assertThat(bodies).doesNotHaveDuplicates();
+    }
+}
