@@ -99,9 +99,14 @@ public final class BatchProcessor {
                 c = null; // the next record reconnects
             }
         }
+        if (c == null && !databaseUnavailable) {
+            c = connect(); // an empty (scheduled) batch, or the connection was lost mid-batch
+        }
         if (c != null) {
             publish(c, deltas, deltaSources, result, metrics);
             sweep(c, metrics);
+        } else {
+            deltaSources.forEach((deltaId, record) -> fail(result, record, "delta_publish_failed", "deltaId", deltaId));
         }
         result.closeFailedGroups();
         Duration took = Duration.between(start, clock.instant());

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.util.List;
 import org.elasticmq.NodeAddress;
 import org.elasticmq.rest.sqs.SQSRestServer;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
@@ -22,6 +23,7 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 public final class TestSqs implements AutoCloseable {
 
     private final int port;
+    private final java.util.Set<String> queues = new java.util.LinkedHashSet<>();
     private SQSRestServer server;
 
     private TestSqs(int port) {
@@ -41,10 +43,11 @@ public final class TestSqs implements AutoCloseable {
                     .withServerAddress(new NodeAddress("http", "localhost", port, ""))
                     .start();
             server.waitUntilStarted();
+            List.copyOf(queues).forEach(this::createQueue); // an in-memory server forgets them
         }
     }
 
-    /** Stops the server: every SQS call fails until {@link #resume()}. */
+    /** Stops the server: every SQS call fails until {@link #resume()}, which recreates the queues (empty). */
     public synchronized void stop() {
         if (server != null) {
             server.stopAndWait();
@@ -67,6 +70,7 @@ public final class TestSqs implements AutoCloseable {
 
     /** Creates a queue (FIFO when the name ends in .fifo) and returns its URL. */
     public String createQueue(String name) {
+        queues.add(name);
         try (SqsClient sqs = client()) {
             var request = software.amazon.awssdk.services.sqs.model.CreateQueueRequest.builder().queueName(name);
             if (name.endsWith(".fifo")) {
