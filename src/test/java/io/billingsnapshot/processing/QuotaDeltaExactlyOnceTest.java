@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -59,13 +61,20 @@ class QuotaDeltaExactlyOnceTest {
         }
         var first = fixture.handler();
         var second = fixture.handler();
-        for (Request request : requests) {
-            String body = request.body("2026-11-30T11:00:00Z");
-            CyclicBarrier start = new CyclicBarrier(2);
-            var a = CompletableFuture.supplyAsync(() -> awaitThen(start, () -> first.handleRequest(event(record("a", body)), null)));
-            var b = CompletableFuture.supplyAsync(() -> awaitThen(start, () -> second.handleRequest(event(record("b", body)), null)));
-            assertThat(failedIds(a.get())).isEmpty();
-            assertThat(failedIds(b.get())).isEmpty();
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            for (Request request : requests) {
+                String body = request.body("2026-11-30T11:00:00Z");
+                CyclicBarrier start = new CyclicBarrier(2);
+                var a = CompletableFuture.supplyAsync(
+                        () -> awaitThen(start, () -> first.handleRequest(event(record("a", body)), null)), threads);
+                var b = CompletableFuture.supplyAsync(
+                        () -> awaitThen(start, () -> second.handleRequest(event(record("b", body)), null)), threads);
+                assertThat(failedIds(a.get())).isEmpty();
+                assertThat(failedIds(b.get())).isEmpty();
+            }
+        } finally {
+            threads.shutdownNow();
         }
 
         List<QuotaDelta> deltas = fixture.drainDeltas();
