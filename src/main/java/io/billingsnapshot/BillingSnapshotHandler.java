@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The Lambda entry point: an SQS batch in, the failed message ids out. It turns the event
@@ -27,6 +28,11 @@ public final class BillingSnapshotHandler implements RequestHandler<SQSEvent, SQ
     /** Used by Lambda: reads the environment and builds the clients once per execution environment. */
     public BillingSnapshotHandler() {
         this(Wiring.fromEnvironment(System.getenv()), Clock.systemUTC());
+    }
+
+    /** The handler Lambda would build from this environment; for local runs. */
+    public static BillingSnapshotHandler fromEnvironment(Map<String, String> environment) {
+        return new BillingSnapshotHandler(Wiring.fromEnvironment(environment), Clock.systemUTC());
     }
 
     public BillingSnapshotHandler(BatchProcessor processor, Clock clock) {
