@@ -40,7 +40,7 @@ final class FieldRules {
             throw invalid(field, "must be a UUID string or null, was " + typeName(value));
         }
         String text = parser.getText();
-        if (!CANONICAL_UUID.matcher(text).matches()) {
+        if (text.length() != 36 || !CANONICAL_UUID.matcher(text).matches()) {
             throw invalid(field, "not a canonical 8-4-4-4-12 hex UUID");
         }
         return UUID.fromString(text);

@@ -30,6 +30,8 @@ public final class MessageParser {
     static final int MAX_BODY_CHARS = 1024 * 1024;
     /** The message is two levels deep; 64 leaves room for nested unknown fields. */
     static final int MAX_NESTING_DEPTH = 64;
+    /** Jackson's default, pinned: no count needs more than 10 digits. */
+    static final int MAX_NUMBER_LENGTH = 1000;
 
     private static final Set<String> FIELDS = Set.of(
             "requestLogId", "apiKeyId", "upstreamId", "userId", "model", "requestedServiceTier",
@@ -41,6 +43,7 @@ public final class MessageParser {
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .streamReadConstraints(StreamReadConstraints.builder()
                     .maxNestingDepth(MAX_NESTING_DEPTH)
+                    .maxNumberLength(MAX_NUMBER_LENGTH)
                     .build())
             .build();
 
@@ -173,8 +176,7 @@ public final class MessageParser {
             return "body nests deeper than " + MAX_NESTING_DEPTH + " levels";
         }
         if (original.contains("getMaxNumberLength")) {
-            return "body has a number longer than "
-                    + StreamReadConstraints.defaults().getMaxNumberLength() + " characters";
+            return "body has a number longer than " + MAX_NUMBER_LENGTH + " characters";
         }
         return "body exceeds JSON parser limits";
     }

@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -55,6 +60,40 @@ class MessageCorpusTest {
         Set<String> files = MessageCorpus.invalid().stream().map(MessageCorpus.Case::name).collect(Collectors.toSet());
 
         assertThat(MessageCorpus.documentedReasons().keySet()).containsExactlyInAnyOrderElementsOf(files);
+    }
+
+    @Test
+    void givesTheSameAnswersWhenOneParserIsSharedAcrossThreads() throws Exception {
+        List<MessageCorpus.Case> cases = new ArrayList<>(MessageCorpus.invalid());
+        cases.addAll(MessageCorpus.valid());
+        List<String> expected = cases.stream().map(this::outcome).toList();
+        ExecutorService threads = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<List<String>>> runs = new ArrayList<>();
+            for (int thread = 0; thread < 4; thread++) {
+                runs.add(threads.submit(() -> {
+                    List<String> last = List.of();
+                    for (int round = 0; round < 20; round++) {
+                        last = cases.stream().map(this::outcome).toList();
+                    }
+                    return last;
+                }));
+            }
+
+            for (Future<List<String>> run : runs) {
+                assertThat(run.get(60, TimeUnit.SECONDS)).isEqualTo(expected);
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    private String outcome(MessageCorpus.Case corpusCase) {
+        try {
+            return parser.parse(corpusCase.body(), SENT).toString();
+        } catch (InvalidMessageException e) {
+            return e.reason();
+        }
     }
 
     @Test
