@@ -80,24 +80,6 @@ public class DatabaseConnections implements AutoCloseable, Resource {
         // Nothing to do: the next get() opens a connection with a fresh token.
     }
 
-    /**
-     * Whether an error means the connection itself is gone (so the caller should
-     * {@link #discard()} it), as opposed to an error of one statement. Looks through causes
-     * and chained exceptions, by SQLState only.
-     */
-    public static boolean isConnectionFailure(SQLException error) {
-        for (Throwable t = error; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql) {
-                for (SQLException e = sql; e != null; e = e.getNextException()) {
-                    if (SqlStates.isConnectionFailure(e.getSQLState())) {
-                        return true;
-                    }
-                }
-            }
-        }
-        return false;
-    }
-
     private boolean reusable(Connection c) {
         try {
             if (c.isClosed()) {

@@ -11,7 +11,7 @@ import io.billingsnapshot.message.RequestCompletion;
 import io.billingsnapshot.metrics.Metric;
 import io.billingsnapshot.metrics.Metrics;
 import io.billingsnapshot.quota.OutboxRelay;
-import io.billingsnapshot.store.SqlStates;
+import io.billingsnapshot.db.SqlStates;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;

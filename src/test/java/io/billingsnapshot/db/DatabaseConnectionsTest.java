@@ -82,7 +82,7 @@ class DatabaseConnectionsTest {
         Connection replacement = connections.get();
 
         assertThat(error).isInstanceOf(SQLException.class);
-        assertThat(DatabaseConnections.isConnectionFailure((SQLException) error)).as(String.valueOf(error)).isTrue();
+        assertThat(SqlStates.isConnectionError((SQLException) error)).as(String.valueOf(error)).isTrue();
         assertThat(first.isClosed()).isTrue();
         assertThat(selectOne(replacement)).isEqualTo(1);
     }
@@ -100,7 +100,7 @@ class DatabaseConnectionsTest {
 
         assertThat(error).isInstanceOf(SQLException.class);
         assertThat(((SQLException) error).getSQLState()).isEqualTo("22012");
-        assertThat(DatabaseConnections.isConnectionFailure((SQLException) error)).isFalse();
+        assertThat(SqlStates.isConnectionError((SQLException) error)).isFalse();
         assertThat(connections.get()).isSameAs(connection);
     }
 

@@ -85,7 +85,7 @@ class IamAuthTokensTest {
         Throwable error = catchThrowable(tokens::newPassword);
 
         assertThat(error).isInstanceOf(SQLException.class).hasMessageContaining(PROXY_HOST);
-        assertThat(DatabaseConnections.isConnectionFailure((SQLException) error)).isTrue();
+        assertThat(SqlStates.isConnectionError((SQLException) error)).isTrue();
     }
 
     /**

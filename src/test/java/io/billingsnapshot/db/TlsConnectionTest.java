@@ -38,7 +38,7 @@ class TlsConnectionTest {
             assertThat(refused).isInstanceOf(SQLException.class);
 
             assertThat(refused).hasMessageContaining("SSL error");
-            assertThat(DatabaseConnections.isConnectionFailure((SQLException) refused)).isTrue();
+            assertThat(SqlStates.isConnectionError((SQLException) refused)).isTrue();
         }
     }
 

@@ -26,7 +26,7 @@ class UnreachableDatabaseTest {
 
         Failure failure = timedGet(settings);
 
-        assertThat(DatabaseConnections.isConnectionFailure(failure.error())).isTrue();
+        assertThat(SqlStates.isConnectionError(failure.error())).isTrue();
         assertThat(failure.took()).isLessThan(Duration.ofSeconds(2).plus(SLACK));
     }
 
@@ -38,7 +38,7 @@ class UnreachableDatabaseTest {
 
             Failure failure = timedGet(settings);
 
-            assertThat(DatabaseConnections.isConnectionFailure(failure.error())).as(failure.toString()).isTrue();
+            assertThat(SqlStates.isConnectionError(failure.error())).as(failure.toString()).isTrue();
             assertThat(failure.took()).as("it waited for the timeout, it was not refused")
                     .isGreaterThanOrEqualTo(Duration.ofMillis(2_500));
             assertThat(failure.took()).isLessThan(Duration.ofSeconds(3).plus(SLACK));
@@ -52,7 +52,7 @@ class UnreachableDatabaseTest {
 
             Failure failure = timedGet(settings);
 
-            assertThat(DatabaseConnections.isConnectionFailure(failure.error())).as(failure.toString()).isTrue();
+            assertThat(SqlStates.isConnectionError(failure.error())).as(failure.toString()).isTrue();
             assertThat(failure.took()).isLessThan(Duration.ofSeconds(3).plus(SLACK));
         }
     }
@@ -69,7 +69,7 @@ class UnreachableDatabaseTest {
             Connection afterwards = connections.get();
 
             assertThat(whileDown).isInstanceOf(SQLException.class);
-            assertThat(DatabaseConnections.isConnectionFailure((SQLException) whileDown)).isTrue();
+            assertThat(SqlStates.isConnectionError((SQLException) whileDown)).isTrue();
             assertThat(TlsConnectionTest.sslOfThisSession(afterwards)).isTrue();
         }
     }

@@ -1,5 +1,7 @@
 package io.billingsnapshot.store;
 
+import io.billingsnapshot.db.SqlStates;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
