@@ -35,6 +35,12 @@ public final class EnvVars {
     /** Milliseconds before the Lambda timeout at which record processing stops (the rest are reported failed). */
     public static final String DEADLINE_RESERVE_MILLIS = "DEADLINE_RESERVE_MILLIS";
 
+    // The set-based fast path
+    /** Seconds the fast path's price catalog cache is trusted before it is read again (0: every batch). */
+    public static final String PRICE_CACHE_TTL_SECONDS = "PRICE_CACHE_TTL_SECONDS";
+    /** Smallest batch the fast path takes; smaller batches go message by message (0: never the fast path). */
+    public static final String FAST_PATH_MIN_BATCH_SIZE = "FAST_PATH_MIN_BATCH_SIZE";
+
     // Observability
     public static final String METRICS_NAMESPACE = "METRICS_NAMESPACE";
     public static final String LOG_LEVEL = "LOG_LEVEL";
