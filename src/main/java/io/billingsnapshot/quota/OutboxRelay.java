@@ -52,11 +52,9 @@ public final class OutboxRelay {
 
     /** Publishes deltas left pending by earlier invocations (crashed, timed out, or failed to publish). */
     public SweepResult sweep(Connection c, Instant now) throws SQLException {
-        List<QuotaDelta> claimed = sweepLimit == 0 ? List.of() : outbox.claimPending(c, now, lease, sweepLimit);
+        Outbox.Claim claim = outbox.claimPending(c, now, lease, sweepLimit);
         c.commit();
-        int published = publish(c, claimed, now).size();
-        long pending = outbox.countPending(c);
-        c.commit();
-        return new SweepResult(claimed.size(), published, pending);
+        int published = publish(c, claim.deltas(), now).size();
+        return new SweepResult(claim.deltas().size(), published, claim.pending() - published);
     }
 }

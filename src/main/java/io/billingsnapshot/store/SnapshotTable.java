@@ -28,7 +28,7 @@ public final class SnapshotTable {
     private static final String VALUES = "?, ".repeat(31) + "?";
 
     /** On conflict every column but id and created_at is replaced. */
-    private static final String UPDATE_ALL = """
+    static final String UPDATE_ALL = """
             api_key_id = EXCLUDED.api_key_id, user_id = EXCLUDED.user_id, upstream_id = EXCLUDED.upstream_id,
             model = EXCLUDED.model, requested_service_tier = EXCLUDED.requested_service_tier,
             effective_service_tier = EXCLUDED.effective_service_tier, billing_status = EXCLUDED.billing_status,
