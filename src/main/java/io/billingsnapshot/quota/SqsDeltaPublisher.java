@@ -7,6 +7,13 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
@@ -14,33 +21,75 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
 
 /**
- * Publishes deltas with {@code SendMessageBatch}, ten per call (the SQS limit). A batch call
- * can succeed as a whole and still reject entries, so each entry's result is checked. On a
- * FIFO queue the deduplication id is the deltaId and the group is the request, which keeps
- * one request's deltas in order.
+ * Publishes deltas with {@code SendMessageBatch}, ten per call (the SQS limit), the calls of
+ * one publish running concurrently on a small bounded pool. A batch call can succeed as a
+ * whole and still reject entries, so each entry's result is checked. On a FIFO queue the
+ * deduplication id is the deltaId and the group is the request, which keeps one request's
+ * deltas in order within a call; a batch holds at most one new delta per request.
  */
 public final class SqsDeltaPublisher implements DeltaPublisher {
 
     static final int MAX_BATCH = 10;
+    /** Calls in flight at once: enough to hide SQS latency, few enough for a small Lambda. */
+    public static final int DEFAULT_CONCURRENCY = 8;
     private static final JsonLog LOG = JsonLog.get(SqsDeltaPublisher.class);
+    private static final AtomicInteger THREADS = new AtomicInteger();
 
     private final SqsClient sqs;
     private final String queueUrl;
     private final boolean fifo;
+    private final ExecutorService calls;
 
     public SqsDeltaPublisher(SqsClient sqs, String queueUrl) {
+        this(sqs, queueUrl, DEFAULT_CONCURRENCY);
+    }
+
+    public SqsDeltaPublisher(SqsClient sqs, String queueUrl, int concurrency) {
         this.sqs = sqs;
         this.queueUrl = queueUrl;
         this.fifo = queueUrl.endsWith(".fifo");
+        // Daemon threads that end when idle: a frozen or discarded environment keeps none alive.
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(concurrency, concurrency, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), task -> {
+                    Thread t = new Thread(task, "delta-publisher-" + THREADS.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        this.calls = pool;
     }
 
     @Override
     public Set<UUID> publish(List<QuotaDelta> deltas) {
-        Set<UUID> accepted = new HashSet<>();
+        List<List<QuotaDelta>> chunks = new ArrayList<>();
         for (int from = 0; from < deltas.size(); from += MAX_BATCH) {
-            accepted.addAll(sendBatch(deltas.subList(from, Math.min(from + MAX_BATCH, deltas.size()))));
+            chunks.add(deltas.subList(from, Math.min(from + MAX_BATCH, deltas.size())));
+        }
+        if (chunks.size() <= 1) {
+            return chunks.isEmpty() ? Set.of() : sendBatch(chunks.get(0));
+        }
+        List<Future<Set<UUID>>> sent = new ArrayList<>(chunks.size());
+        for (List<QuotaDelta> chunk : chunks) {
+            sent.add(calls.submit(() -> sendBatch(chunk)));
+        }
+        Set<UUID> accepted = new HashSet<>();
+        for (Future<Set<UUID>> call : sent) {
+            accepted.addAll(await(call));
         }
         return accepted;
+    }
+
+    /** What one call accepted; nothing when it failed in a way {@link #sendBatch} did not catch, or we were interrupted. */
+    private static Set<UUID> await(Future<Set<UUID>> call) {
+        try {
+            return call.get();
+        } catch (ExecutionException e) {
+            LOG.error("delta_publish_failed", e.getCause());
+            return Set.of();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Set.of(); // still in the outbox: published again later under the same deltaId
+        }
     }
 
     private Set<UUID> sendBatch(List<QuotaDelta> chunk) {
