@@ -5,13 +5,16 @@ import io.billingsnapshot.db.DatabaseConnections;
 import io.billingsnapshot.message.MessageParser;
 import io.billingsnapshot.metrics.Metrics;
 import io.billingsnapshot.processing.BatchProcessor;
+import io.billingsnapshot.processing.SetBasedBatch;
 import io.billingsnapshot.processing.SingleMessageProcessor;
 import io.billingsnapshot.quota.DeltaPublisher;
 import io.billingsnapshot.quota.Outbox;
 import io.billingsnapshot.quota.OutboxRelay;
 import io.billingsnapshot.quota.SqsDeltaPublisher;
+import io.billingsnapshot.store.CatalogCache;
 import io.billingsnapshot.store.PriceCatalog;
 import io.billingsnapshot.store.RequestLogs;
+import io.billingsnapshot.store.SnapshotBatchSql;
 import io.billingsnapshot.store.SnapshotTable;
 import java.time.Clock;
 import java.util.Map;
@@ -37,9 +40,13 @@ public final class Wiring {
     public static BatchProcessor create(Config config, DatabaseConnections connections, DeltaPublisher publisher,
             Supplier<Metrics> metrics, Clock clock, Supplier<UUID> deltaIds) {
         Outbox outbox = new Outbox();
+        MessageParser parser = new MessageParser();
         SingleMessageProcessor processor = new SingleMessageProcessor(new RequestLogs(), new PriceCatalog(),
                 new SnapshotTable(), outbox, deltaIds, config.outboxLease());
-        return new BatchProcessor(connections, new MessageParser(), processor,
+        SetBasedBatch setBased = new SetBasedBatch(parser, new SnapshotBatchSql(),
+                new CatalogCache(config.priceCacheTtl()), outbox, deltaIds, config.outboxLease(),
+                config.fastPathMinBatchSize(), clock);
+        return new BatchProcessor(connections, parser, processor, setBased,
                 new OutboxRelay(outbox, publisher, config.outboxLease(), config.outboxSweepLimit()),
                 metrics, clock, config.deadlineReserve());
     }

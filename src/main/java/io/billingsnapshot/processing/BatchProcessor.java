@@ -25,9 +25,10 @@ import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
- * Processes one SQS batch: each record in its own transaction, then the batch's deltas
- * published, then a sweep of deltas left pending by earlier invocations. Every record ends
- * written, stale or reported failed; one bad record never fails the others.
+ * Processes one SQS batch: the whole batch in one transaction ({@link SetBasedBatch}), or,
+ * when that does not apply or fails, each record in its own transaction; then the batch's
+ * deltas published, then a sweep of deltas left pending by earlier invocations. Every record
+ * ends written, stale or reported failed; one bad record never fails the others.
  */
 public final class BatchProcessor {
 
@@ -36,6 +37,7 @@ public final class BatchProcessor {
     private final DatabaseConnections connections;
     private final MessageParser parser;
     private final SingleMessageProcessor processor;
+    private final SetBasedBatch setBased;
     private final OutboxRelay relay;
     private final Supplier<Metrics> metricsPerInvocation;
     private final Clock clock;
@@ -44,10 +46,12 @@ public final class BatchProcessor {
     private static final String CONNECTION_LOST = "database_connection_lost";
 
     public BatchProcessor(DatabaseConnections connections, MessageParser parser, SingleMessageProcessor processor,
-            OutboxRelay relay, Supplier<Metrics> metricsPerInvocation, Clock clock, Duration deadlineReserve) {
+            SetBasedBatch setBased, OutboxRelay relay, Supplier<Metrics> metricsPerInvocation, Clock clock,
+            Duration deadlineReserve) {
         this.connections = connections;
         this.parser = parser;
         this.processor = processor;
+        this.setBased = setBased;
         this.relay = relay;
         this.metricsPerInvocation = metricsPerInvocation;
         this.clock = clock;
@@ -67,25 +71,42 @@ public final class BatchProcessor {
         Instant stopAt = deadline.minus(deadlineReserve);
         Connection c = null;
         boolean databaseUnavailable = false;
-        for (SQSMessage record : records) {
+        List<Outcome> decided = null; // the fast path's outcomes, or null: message by message
+        if (setBased.appliesTo(records) && clock.instant().isBefore(stopAt)) {
+            c = connect();
+            databaseUnavailable = c == null;
+            decided = c == null ? null : setBased.process(c, records, stopAt, metrics).orElse(null);
+            if (decided == null) {
+                c = null; // after a fallback the first record takes a checked connection
+            }
+        }
+        for (int i = 0; i < records.size(); i++) {
+            SQSMessage record = records.get(i);
             metrics.increment(Metric.MESSAGES_PROCESSED);
             if (result.groupFailed(record)) {
                 fail(result, record, "earlier_message_in_group_failed");
                 continue;
             }
-            if (!clock.instant().isBefore(stopAt)) {
+            Outcome outcome;
+            if (decided != null) {
+                outcome = decided.get(i);
+                if (outcome instanceof Outcome.Failed failed) {
+                    fail(result, record, failed.reason());
+                }
+            } else if (!clock.instant().isBefore(stopAt)) {
                 fail(result, record, "deadline_reached");
                 continue;
+            } else {
+                if (c == null && !databaseUnavailable) {
+                    c = connect();
+                    databaseUnavailable = c == null; // one failed connect fails the rest without waiting again
+                }
+                if (c == null) {
+                    fail(result, record, "database_unavailable");
+                    continue;
+                }
+                outcome = processRecord(c, record, result, metrics);
             }
-            if (c == null && !databaseUnavailable) {
-                c = connect();
-                databaseUnavailable = c == null; // one failed connect fails the rest without waiting again
-            }
-            if (c == null) {
-                fail(result, record, "database_unavailable");
-                continue;
-            }
-            Outcome outcome = processRecord(c, record, result, metrics);
             if (outcome instanceof Outcome.Written written) {
                 metrics.increment(Metric.SNAPSHOTS_WRITTEN);
                 written.delta().ifPresent(d -> {
