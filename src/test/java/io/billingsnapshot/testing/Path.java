@@ -1,0 +1,65 @@
+package io.billingsnapshot.testing;
+
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import io.billingsnapshot.Wiring;
+import io.billingsnapshot.config.Config;
+import io.billingsnapshot.config.EnvVars;
+import io.billingsnapshot.db.DatabaseConnections;
+import io.billingsnapshot.metrics.Metrics;
+import io.billingsnapshot.processing.BatchProcessor;
+import io.billingsnapshot.quota.DeltaPublisher;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The two ways the function processes a batch, wired as Lambda wires it (from environment
+ * variables) with only the fast path's switch set: message by message, or set-based for every
+ * batch, even of one record.
+ */
+public enum Path {
+    PER_MESSAGE("0"),
+    SET_BASED("1");
+
+    private final String minBatchSize;
+
+    Path(String minBatchSize) {
+        this.minBatchSize = minBatchSize;
+    }
+
+    public Map<String, String> environment(Map<String, String> base) {
+        Map<String, String> env = new HashMap<>(base);
+        env.put(EnvVars.FAST_PATH_MIN_BATCH_SIZE, minBatchSize);
+        return env;
+    }
+
+    /** This path's function on its own connection; close it to close the connection. */
+    public Function function(Map<String, String> environment, DeltaPublisher publisher, Metrics metrics, Clock clock) {
+        Config config = Config.fromEnvironment(environment(environment));
+        DatabaseConnections connections = new DatabaseConnections(config.database());
+        return new Function(Wiring.create(config, connections, publisher, () -> metrics, clock, UUID::randomUUID),
+                connections, clock);
+    }
+
+    /** A batch processor and the connection it owns. */
+    public record Function(BatchProcessor processor, DatabaseConnections connections, Clock clock)
+            implements AutoCloseable {
+
+        /** Processes the event as the handler does without a Lambda context (a long deadline). */
+        public SQSBatchResponse handle(SQSEvent event) {
+            return processor.process(event.getRecords(), clock.instant().plusSeconds(900));
+        }
+
+        public SQSBatchResponse handle(SQSEvent event, Instant deadline) {
+            return processor.process(event.getRecords(), deadline);
+        }
+
+        @Override
+        public void close() {
+            connections.close();
+        }
+    }
+}
