@@ -1,0 +1,130 @@
+package io.billingsnapshot.processing;
+
+import static io.billingsnapshot.testing.BillingFixture.event;
+import static io.billingsnapshot.testing.BillingFixture.failedIds;
+import static io.billingsnapshot.testing.BillingFixture.record;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import io.billingsnapshot.billing.Adjustment;
+import io.billingsnapshot.billing.QuotaDelta;
+import io.billingsnapshot.metrics.Metric;
+import io.billingsnapshot.testing.BillingFixture;
+import io.billingsnapshot.testing.BillingFixture.Request;
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Races that make the set-based transaction fail, made to happen for real: another transaction
+ * holds a row our batch needs; the test lets it commit once PostgreSQL shows our backend waiting
+ * on its lock. The batch then rolls back and goes message by message, and nothing is lost or
+ * charged twice.
+ */
+class FastPathFallbackTest {
+
+    private static final String BILLED_AT = "2026-11-30T11:00:00Z";
+    private BillingFixture fixture;
+
+    @BeforeEach
+    void setUp() {
+        fixture = new BillingFixture();
+    }
+
+    @AfterEach
+    void tearDown() {
+        fixture.close();
+    }
+
+    @Test
+    void aKeyDeletedWhileTheBatchWaitsOnItsLockFallsBackAndWritesTheKeyNull() throws Exception {
+        Request raced = fixture.request();
+        Request other = fixture.request();
+        SQSBatchResponse response;
+        try (Connection deleter = fixture.db.connect()) {
+            deleter.setAutoCommit(false);
+            execute(deleter, "DELETE FROM api_keys WHERE id = ?", raced.apiKeyId());
+            var run = handleAsync(raced, other);
+            awaitBackendWaitingOnLock(); // the upsert's FK check on the deleted key
+            deleter.commit();
+            response = run.get();
+        }
+
+        assertThat(failedIds(response)).isEmpty();
+        assertThat(fixture.metrics.count(Metric.FAST_PATH_FALLBACKS)).isEqualTo(1);
+        assertThat(fixture.snapshotColumn(raced.requestLogId(), "api_key_id")).isNull();
+        assertThat(fixture.snapshotColumn(raced.requestLogId(), "upstream_id")).isEqualTo(raced.upstreamId());
+        assertThat(fixture.snapshotColumn(other.requestLogId(), "api_key_id")).isEqualTo(other.apiKeyId());
+        List<QuotaDelta> deltas = fixture.drainDeltas();
+        assertThat(deltas).hasSize(2);
+        assertThat(deltaOf(deltas, raced).adjustments()).containsExactly(
+                new Adjustment(Adjustment.Scope.UPSTREAM, raced.upstreamId(), new BigDecimal("10.0000000000")));
+        assertThat(deltaOf(deltas, other).adjustments()).hasSize(2);
+    }
+
+    @Test
+    void aRowInsertedByAnotherInvocationAfterTheLockingReadIsNotChargedTwice() throws Exception {
+        Request raced = fixture.request();
+        Request other = fixture.request();
+        SQSBatchResponse response;
+        try (Connection duplicate = fixture.db.connect()) {
+            duplicate.setAutoCommit(false);
+            // What a concurrent invocation that billed the same request (earlier, $10) is writing.
+            execute(duplicate, """
+                    INSERT INTO request_billing_snapshots (request_log_id, api_key_id, upstream_id, user_id, model,
+                        billing_status, final_cost, billed_at, created_at)
+                    VALUES (?, ?, ?, ?, 'gpt-4o', 'billed', 10, '2026-11-30T10:00:00Z', now())""",
+                    raced.requestLogId(), raced.apiKeyId(), raced.upstreamId(), raced.userId());
+            var run = handleAsync(raced, other);
+            awaitBackendWaitingOnLock(); // our insert waits on theirs
+            duplicate.commit();
+            response = run.get();
+        }
+
+        assertThat(failedIds(response)).isEmpty();
+        assertThat(fixture.metrics.count(Metric.FAST_PATH_FALLBACKS)).isEqualTo(1);
+        assertThat(fixture.snapshotColumn(raced.requestLogId(), "billed_at").toString()).startsWith("2026-11-30 11:00");
+        // Their row charged $10 already; ours is $10 too, so the per-message path publishes nothing for it.
+        assertThat(fixture.drainDeltas()).singleElement()
+                .satisfies(d -> assertThat(d.requestLogId()).isEqualTo(other.requestLogId()));
+    }
+
+    private CompletableFuture<SQSBatchResponse> handleAsync(Request first, Request second) {
+        var handler = fixture.handler();
+        return CompletableFuture.supplyAsync(() -> handler.handleRequest(event(
+                record("first", first.body(BILLED_AT)), record("second", second.body(BILLED_AT))), null));
+    }
+
+    private static QuotaDelta deltaOf(List<QuotaDelta> deltas, Request request) {
+        return deltas.stream().filter(d -> d.requestLogId().equals(request.requestLogId())).findFirst().orElseThrow();
+    }
+
+    private static void execute(Connection c, String sql, Object... params) throws Exception {
+        try (var ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i]);
+            }
+            assertThat(ps.executeUpdate()).isEqualTo(1);
+        }
+    }
+
+    /** Polls pg_stat_activity (in autocommit) until a backend of this database waits on a lock. */
+    private void awaitBackendWaitingOnLock() throws Exception {
+        Instant giveUp = Instant.now().plus(Duration.ofSeconds(20));
+        while (Instant.now().isBefore(giveUp)) {
+            if (fixture.count("""
+                    SELECT count(*) FROM pg_stat_activity
+                    WHERE datname = current_database() AND wait_event_type = 'Lock'""") > 0) {
+                return;
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError("the batch never waited on the other transaction's lock");
+    }
+}
