@@ -21,11 +21,14 @@ import java.util.concurrent.locks.LockSupport;
  * A TCP relay between the function and PostgreSQL that counts database round trips from the
  * outside and can add network latency, the way RDS Proxy costs about a millisecond each way.
  *
- * <p>A round trip is a client-to-server burst: the client starting to send after the server
- * last spoke (or on a new connection). Whatever the driver does (BEGIN sent along with the
- * first statement, several protocol messages per statement), this counts what waits on the
- * network. With a delay, every chunk read is forwarded that much later, in order, so a burst
- * of many packets costs the delay once, as latency does.
+ * <p>A round trip is a request the client sends and then waits on. The relay follows the
+ * framing of the client's protocol messages and counts the messages that end such a request: a
+ * Sync (which closes an extended-protocol statement: Parse, Bind, Execute, Sync) and a simple
+ * Query, except pgjdbc's {@code BEGIN}, which it sends in the same write as the transaction's
+ * first statement without waiting for its answer. (Counting bursts of bytes instead would
+ * depend on how TCP splits a large statement and on when the server flushes.) Plain-text
+ * connections only. With a delay, every chunk read is forwarded that much later, in order, so a
+ * burst of many packets costs the delay once, as latency does.
  */
 public final class CountingRelay implements AutoCloseable {
 
@@ -83,9 +86,8 @@ public final class CountingRelay implements AutoCloseable {
                     s.setTcpNoDelay(true);
                     sockets.add(s);
                 }
-                Connection connection = new Connection();
-                pump(client, server, connection, true);
-                pump(server, client, connection, false);
+                pump(client, server, new ClientMessages());
+                pump(server, client, null);
             } catch (IOException e) {
                 if (!closed) {
                     System.err.println("relay: " + e);
@@ -94,12 +96,63 @@ public final class CountingRelay implements AutoCloseable {
         }
     }
 
-    /** Who spoke last on one relayed connection. */
-    private static final class Connection {
-        volatile boolean serverSpokeLast = true;
+    /**
+     * Follows the framing of the client's messages: first an untyped startup (or cancel) message
+     * of a length and a body, then messages of a type byte, a length and a body.
+     */
+    private final class ClientMessages {
+        private final byte[] header = new byte[5];
+        private final StringBuilder queryStart = new StringBuilder();
+        private boolean started;
+        private int headerBytes;
+        private long bodyLeft;
+
+        void read(byte[] bytes, int length) {
+            int i = 0;
+            while (i < length) {
+                if (bodyLeft > 0) {
+                    int take = (int) Math.min(bodyLeft, length - i);
+                    if (header[0] == 'Q') {
+                        for (int k = i; k < i + take && queryStart.length() < 8; k++) {
+                            queryStart.append((char) bytes[k]);
+                        }
+                    }
+                    bodyLeft -= take;
+                    i += take;
+                    if (bodyLeft == 0) {
+                        ended();
+                    }
+                    continue;
+                }
+                int headerLength = started ? 5 : 4;
+                header[headerBytes++] = bytes[i++];
+                if (headerBytes == headerLength) {
+                    int at = headerLength - 4;
+                    bodyLeft = (((header[at] & 0xffL) << 24) | ((header[at + 1] & 0xff) << 16)
+                            | ((header[at + 2] & 0xff) << 8) | (header[at + 3] & 0xff)) - 4;
+                    if (!started) {
+                        header[0] = 0; // the startup message has no type
+                        started = true;
+                    }
+                    headerBytes = 0;
+                    queryStart.setLength(0);
+                    if (bodyLeft == 0) {
+                        ended();
+                    }
+                }
+            }
+        }
+
+        private void ended() {
+            boolean pipelinedBegin = header[0] == 'Q' && queryStart.toString().startsWith("BEGIN");
+            if (header[0] == 'S' || header[0] == 'Q' && !pipelinedBegin) {
+                roundTrips.incrementAndGet();
+            }
+        }
     }
 
-    private void pump(Socket from, Socket to, Connection connection, boolean clientToServer) throws IOException {
+    /** Copies one direction; {@code messages} follows the client's messages, null for the server's. */
+    private void pump(Socket from, Socket to, ClientMessages messages) throws IOException {
         InputStream in = from.getInputStream();
         OutputStream out = to.getOutputStream();
         BlockingQueue<Chunk> delayed = new LinkedBlockingQueue<>();
@@ -107,10 +160,9 @@ public final class CountingRelay implements AutoCloseable {
             byte[] buffer = new byte[64 * 1024];
             try {
                 for (int n; (n = in.read(buffer)) >= 0; ) {
-                    if (clientToServer && connection.serverSpokeLast) {
-                        roundTrips.incrementAndGet();
+                    if (messages != null) {
+                        messages.read(buffer, n);
                     }
-                    connection.serverSpokeLast = !clientToServer;
                     if (delayNanos == 0) {
                         out.write(buffer, 0, n);
                         out.flush();

@@ -1,0 +1,123 @@
+package io.billingsnapshot.processing;
+
+import static io.billingsnapshot.testing.BillingFixture.failedIds;
+import static io.billingsnapshot.testing.BillingFixture.record;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import io.billingsnapshot.quota.SqsDeltaPublisher;
+import io.billingsnapshot.testing.BillingFixture;
+import io.billingsnapshot.testing.CountingRelay;
+import io.billingsnapshot.testing.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Database round trips per batch, counted from the outside by a TCP relay between the function
+ * and PostgreSQL: constant in the batch size on the fast path, growing with it message by message.
+ */
+class RoundTripsTest {
+
+    private BillingFixture fixture;
+    private CountingRelay relay;
+    private UUID key;
+    private UUID upstream;
+    private UUID user;
+
+    @BeforeEach
+    void setUp() {
+        fixture = new BillingFixture();
+        relay = CountingRelay.start("localhost", port(fixture.db.url()), Duration.ZERO);
+        key = fixture.insert("api_keys");
+        upstream = fixture.upstream(1, 1);
+        user = fixture.insert("users");
+    }
+
+    @AfterEach
+    void tearDown() {
+        relay.close();
+        fixture.close();
+    }
+
+    @Test
+    void aCleanBatchCostsTheSameTenRoundTripsWhateverItsSize() {
+        try (Path.Function function = function(Path.SET_BASED)) {
+            function.handle(newRequests(3)); // connects and fills the catalog cache
+
+            long small = roundTrips(function, newRequests(5));
+            long large = roundTrips(function, newRequests(300));
+
+            assertThat(large).isEqualTo(small);
+            assertThat(small).isLessThanOrEqualTo(10);
+        }
+    }
+
+    @Test
+    void aRedeliveredBatchThatChangesNothingCostsFewerStillAndAlsoConstant() {
+        try (Path.Function function = function(Path.SET_BASED)) {
+            SQSEvent small = newRequests(5);
+            SQSEvent large = newRequests(300);
+            function.handle(small);
+            function.handle(large);
+
+            assertThat(roundTrips(function, large)).isEqualTo(roundTrips(function, small)).isLessThan(10);
+        }
+    }
+
+    @Test
+    void messageByMessageTheRoundTripsGrowWithTheBatch() {
+        try (Path.Function function = function(Path.PER_MESSAGE)) {
+            function.handle(newRequests(3));
+
+            long five = roundTrips(function, newRequests(5));
+            long twenty = roundTrips(function, newRequests(20));
+
+            assertThat(twenty - five).as("15 more messages").isGreaterThanOrEqualTo(15 * 5);
+        }
+    }
+
+    private long roundTrips(Path.Function function, SQSEvent event) {
+        long before = relay.roundTrips();
+        assertThat(failedIds(function.handle(event))).isEmpty();
+        return relay.roundTrips() - before;
+    }
+
+    private Path.Function function(Path path) {
+        Map<String, String> env = new HashMap<>(fixture.environment());
+        env.put("DB_URL", relay.relayUrl(fixture.db.url()));
+        return path.function(env, new SqsDeltaPublisher(fixture.sqs.client(), fixture.deltaQueueUrl), fixture.metrics,
+                Clock.fixed(BillingFixture.NOW, ZoneOffset.UTC));
+    }
+
+    /** A batch of billed messages for request logs inserted with one statement. */
+    private SQSEvent newRequests(int count) {
+        List<SQSEvent.SQSMessage> records = new ArrayList<>();
+        List<UUID> ids = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            UUID id = UUID.randomUUID();
+            ids.add(id);
+            records.add(record("m" + i, new BillingFixture.Request(id, key, upstream, user).body("2026-11-30T11:00:00Z")));
+        }
+        fixture.db.execute("""
+                INSERT INTO request_logs (id, api_key_id, upstream_id, user_id, model)
+                SELECT id, ?, ?, ?, 'gpt-4o' FROM unnest(?::uuid[]) AS id""",
+                key, upstream, user, ids.stream().map(UUID::toString).toArray(String[]::new));
+        SQSEvent event = new SQSEvent();
+        event.setRecords(records);
+        return event;
+    }
+
+    private static int port(String jdbcUrl) {
+        String hostPort = jdbcUrl.substring(jdbcUrl.indexOf("//") + 2, jdbcUrl.indexOf('/', jdbcUrl.indexOf("//") + 2));
+        return Integer.parseInt(hostPort.substring(hostPort.indexOf(':') + 1));
+    }
+}
