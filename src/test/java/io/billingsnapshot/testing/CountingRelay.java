@@ -81,7 +81,12 @@ public final class CountingRelay implements AutoCloseable {
             try {
                 Socket client = listener.accept();
                 Socket server = new Socket();
-                server.connect(target);
+                try {
+                    server.connect(target);
+                } catch (IOException e) {
+                    closeQuietly(client); // the target is down: refuse, as it would
+                    continue;
+                }
                 for (Socket s : List.of(client, server)) {
                     s.setTcpNoDelay(true);
                     sockets.add(s);
