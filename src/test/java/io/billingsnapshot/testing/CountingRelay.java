@@ -102,21 +102,33 @@ public final class CountingRelay implements AutoCloseable {
     }
 
     /**
-     * Follows the framing of the client's messages: first an untyped startup (or cancel) message
-     * of a length and a body, then messages of a type byte, a length and a body.
+     * Follows the framing of the client's messages: first untyped messages of a length and a
+     * body (an SSL or GSS encryption request the server refused, then the startup or a cancel
+     * request), then messages of a type byte, a length and a body.
      */
     private final class ClientMessages {
         private final byte[] header = new byte[5];
+        private static final int SSL_REQUEST = 80877103;
+        private static final int GSS_ENCRYPTION_REQUEST = 80877104;
         private final StringBuilder queryStart = new StringBuilder();
+        private final byte[] untypedCode = new byte[4];
         private boolean started;
+        private boolean untyped;
         private int headerBytes;
         private long bodyLeft;
+        private long bodyRead;
 
         void read(byte[] bytes, int length) {
             int i = 0;
             while (i < length) {
                 if (bodyLeft > 0) {
                     int take = (int) Math.min(bodyLeft, length - i);
+                    if (untyped) {
+                        for (int k = i; k < i + take && bodyRead + (k - i) < 4; k++) {
+                            untypedCode[(int) (bodyRead + k - i)] = bytes[k];
+                        }
+                        bodyRead += take;
+                    }
                     if (header[0] == 'Q') {
                         for (int k = i; k < i + take && queryStart.length() < 8; k++) {
                             queryStart.append((char) bytes[k]);
@@ -135,11 +147,13 @@ public final class CountingRelay implements AutoCloseable {
                     int at = headerLength - 4;
                     bodyLeft = (((header[at] & 0xffL) << 24) | ((header[at + 1] & 0xff) << 16)
                             | ((header[at + 2] & 0xff) << 8) | (header[at + 3] & 0xff)) - 4;
-                    if (!started) {
-                        header[0] = 0; // the startup message has no type
+                    untyped = !started;
+                    if (untyped) {
+                        header[0] = 0; // no type byte before the startup message
                         started = true;
                     }
                     headerBytes = 0;
+                    bodyRead = 0;
                     queryStart.setLength(0);
                     if (bodyLeft == 0) {
                         ended();
@@ -149,6 +163,15 @@ public final class CountingRelay implements AutoCloseable {
         }
 
         private void ended() {
+            if (untyped) {
+                int code = ((untypedCode[0] & 0xff) << 24) | ((untypedCode[1] & 0xff) << 16)
+                        | ((untypedCode[2] & 0xff) << 8) | (untypedCode[3] & 0xff);
+                // Refused encryption (the server answers one untyped byte, which we do not
+                // follow): the startup message comes next, also untyped.
+                started = code != SSL_REQUEST && code != GSS_ENCRYPTION_REQUEST;
+                untyped = false;
+                return;
+            }
             boolean pipelinedBegin = header[0] == 'Q' && queryStart.toString().startsWith("BEGIN");
             if (header[0] == 'S' || header[0] == 'Q' && !pipelinedBegin) {
                 roundTrips.incrementAndGet();

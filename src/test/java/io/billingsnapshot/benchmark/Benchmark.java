@@ -1,0 +1,266 @@
+package io.billingsnapshot.benchmark;
+
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import io.billingsnapshot.logging.JsonLog;
+import io.billingsnapshot.testing.CountingRelay;
+import io.billingsnapshot.testing.Path;
+import io.billingsnapshot.testing.TestDatabase;
+import io.billingsnapshot.testing.TestSqs;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * The benchmark of issue 4: the set-based fast path against the per-message path, in the same
+ * run, on embedded PostgreSQL and embedded SQS, with the database behind a counting relay
+ * (without and with 1 ms of latency each way). Prints the table and the issue's targets beside
+ * the measured values, and draws the throughput chart. It reports; it asserts nothing.
+ *
+ * <p>{@code ./mvnw -q test-compile exec:exec@benchmark} (docs/benchmark.md).
+ */
+public final class Benchmark {
+
+    static final int[] SIZES = {10, 100, 1_000, 10_000};
+    static final Duration DELAY = Duration.ofMillis(1);
+    /** The per-message path at 10,000 messages with the delay runs on this many and is extrapolated. */
+    static final int SAMPLE = 1_000;
+    private static final int REQUEST_LOGS = 90_000;
+
+    record Key(Path path, Duration delay, int size) {
+    }
+
+    /** What one path did at one batch size: medians over its batches. */
+    record Result(int batches, double msPerBatch, double dbMsPerBatch, long roundTrips, long maxRoundTrips,
+            double sqsCalls, boolean extrapolated) {
+
+        double messagesPerSecond(int size) {
+            return size / (msPerBatch / 1_000);
+        }
+    }
+
+    private final Map<Key, Result> results = new LinkedHashMap<>();
+    private final Map<Key, Result> raw = new LinkedHashMap<>();
+    private final Map<Integer, List<UUID>> lastFastBatch = new HashMap<>();
+    private final AtomicLong sqsCalls = new AtomicLong();
+    private Workload workload;
+
+    public static void main(String[] args) throws Exception {
+        java.nio.file.Path chart = java.nio.file.Path.of(args.length > 0 ? args[0] : "docs/benchmark.png");
+        JsonLog.setThreshold(JsonLog.Level.ERROR);
+        System.setProperty("aws.region", "us-east-1");
+        System.setProperty("aws.accessKeyId", "benchmark");
+        System.setProperty("aws.secretAccessKey", "benchmark");
+        new Benchmark().run(chart);
+        System.exit(0); // embedded servers keep non-daemon threads
+    }
+
+    private void run(java.nio.file.Path chart) throws Exception {
+        long started = System.nanoTime();
+        Report report = new Report(results, raw);
+        System.out.println("Starting embedded PostgreSQL and SQS, seeding " + REQUEST_LOGS + " request logs ...");
+        TestDatabase.Db db = TestDatabase.server().createDatabase();
+        workload = Workload.seed(db, REQUEST_LOGS);
+        report.machine(serverVersion(db));
+        try (TestSqs sqs = TestSqs.start(); SqsClient counted = countingClient(sqs); SqsClient plain = sqs.client()) {
+            String queue = sqs.createQueue("quota-deltas");
+            Map<String, String> env = environment(db, sqs, queue);
+            for (Duration delay : List.of(Duration.ZERO, DELAY)) {
+                try (CountingRelay relay = CountingRelay.start("localhost", port(db.url()), delay)) {
+                    for (Path path : List.of(Path.SET_BASED, Path.PER_MESSAGE)) {
+                        try (Target target = new Target(path, env, relay, counted, queue, sqsCalls::get)) {
+                            measure(target, delay);
+                            if (target.fallbacks() > 0) {
+                                System.out.println("  note: " + target.fallbacks() + " fast-path fallbacks");
+                            }
+                        }
+                        plain.purgeQueue(r -> r.queueUrl(queue));
+                    }
+                    physicalLimit(db, relay, delay);
+                }
+            }
+            report.heap(heap(db, sqs, queue));
+            report.coldStart(coldStart(db, sqs, queue));
+        }
+        report.print(Duration.ofNanos(System.nanoTime() - started));
+        report.chart(chart);
+        System.out.println("Chart written to " + chart);
+    }
+
+    private void measure(Target target, Duration delay) {
+        boolean perMessage = target.path == Path.PER_MESSAGE;
+        boolean slow = perMessage && !delay.isZero();
+        System.out.printf("Measuring %s, %d ms each way ...%n", label(target.path), delay.toMillis());
+        target.run(workload.nextBatch(slow ? 20 : 100)); // warm-up: connection, caches, JIT
+        if (!perMessage) {
+            target.run(workload.nextBatch(1_000));
+        }
+        for (int size : SIZES) {
+            int batches = slow ? new int[] {5, 2, 1, 1}[index(size)]
+                    : perMessage ? new int[] {10, 5, 2, 1}[index(size)] : new int[] {20, 10, 3, 1}[index(size)];
+            boolean extrapolate = slow && size > SAMPLE;
+            List<Target.Sample> samples = new ArrayList<>();
+            for (int b = 0; b < batches; b++) {
+                SQSEvent event = workload.nextBatch(extrapolate ? SAMPLE : size);
+                samples.add(target.run(event));
+                if (!perMessage) {
+                    lastFastBatch.put(size, Workload.requestLogIds(event));
+                }
+            }
+            Result result = summary(samples, extrapolate ? (double) size / SAMPLE : 1, extrapolate);
+            if (extrapolate) {
+                // Round trips do not depend on latency: take them from the run without it.
+                Result measured = results.get(new Key(target.path, Duration.ZERO, size));
+                result = new Result(result.batches(), result.msPerBatch(), result.dbMsPerBatch(),
+                        measured.roundTrips(), measured.maxRoundTrips(), measured.sqsCalls(), true);
+            }
+            results.put(new Key(target.path, delay, size), result);
+            System.out.printf("  %,6d messages: %,10.1f ms/batch%s%n", size, result.msPerBatch(),
+                    extrapolate ? " (extrapolated from " + SAMPLE + ")" : "");
+        }
+    }
+
+    private static Result summary(List<Target.Sample> samples, double scale, boolean extrapolated) {
+        double ms = median(samples.stream().mapToDouble(s -> s.nanos() / 1e6).toArray()) * scale;
+        double db = median(samples.stream().mapToDouble(s -> (s.nanos() - s.publishNanos()) / 1e6).toArray()) * scale;
+        long roundTrips = (long) median(samples.stream().mapToDouble(Target.Sample::roundTrips).toArray());
+        long maxRoundTrips = samples.stream().mapToLong(Target.Sample::roundTrips).max().orElse(0);
+        double calls = samples.stream().mapToLong(Target.Sample::sqsCalls).average().orElse(0);
+        return new Result(samples.size(), ms, db, roundTrips, maxRoundTrips, calls, extrapolated);
+    }
+
+    /** The fast path's last rows of each size, rewritten onto fresh request logs by one raw upsert. */
+    private void physicalLimit(TestDatabase.Db db, CountingRelay relay, Duration delay) throws Exception {
+        System.out.printf("Measuring the raw upsert, %d ms each way ...%n", delay.toMillis());
+        try (RawUpsert upsert = new RawUpsert(relay.relayUrl(db.url()), db.user(), db.password())) {
+            RawUpsert.Rows warmUp = upsert.rowsOf(lastFastBatch.get(10));
+            upsert.write(warmUp, workload.nextLogIds(warmUp.values().size()));
+            for (int size : SIZES) {
+                RawUpsert.Rows rows = upsert.rowsOf(lastFastBatch.get(size));
+                int batches = new int[] {20, 10, 3, 1}[index(size)];
+                List<Target.Sample> samples = new ArrayList<>();
+                for (int b = 0; b < batches; b++) {
+                    long roundTrips = relay.roundTrips();
+                    long nanos = upsert.write(rows, workload.nextLogIds(size));
+                    samples.add(new Target.Sample(size, nanos, 0, relay.roundTrips() - roundTrips, 0));
+                }
+                raw.put(new Key(Path.SET_BASED, delay, size), summary(samples, 1, false));
+            }
+        }
+    }
+
+    /** A fresh JVM limited to 512 MB processes one 10,000-message batch. */
+    private String heap(TestDatabase.Db db, TestSqs sqs, String queue) throws Exception {
+        System.out.println("Measuring the heap of a 10,000-message batch in a fresh JVM ...");
+        java.nio.file.Path bodies = Files.createTempFile("benchmark-heap", ".txt");
+        Files.write(bodies, workload.nextBodies(10_000), StandardCharsets.UTF_8);
+        List<String> flags = new ArrayList<>(ChildJvm.LAMBDA_LIKE_FLAGS);
+        flags.add("-Xmx512m");
+        return ChildJvm.run("heap", bodies, childEnvironment(db, sqs, queue), flags).result();
+    }
+
+    /** Fresh JVMs: the function's handler on its first 10-message batch, and a trivial handler; medians of 3. */
+    private long[] coldStart(TestDatabase.Db db, TestSqs sqs, String queue) throws Exception {
+        System.out.println("Measuring cold starts ...");
+        List<String> flags = new ArrayList<>(ChildJvm.LAMBDA_LIKE_FLAGS);
+        flags.add("-Xmx512m");
+        double[] handler = new double[3];
+        double[] trivial = new double[3];
+        for (int i = 0; i < 3; i++) {
+            java.nio.file.Path bodies = Files.createTempFile("benchmark-cold", ".txt");
+            Files.write(bodies, workload.nextBodies(10), StandardCharsets.UTF_8);
+            trivial[i] = ChildJvm.run("trivial", bodies, childEnvironment(db, sqs, queue), flags).nanos();
+            handler[i] = ChildJvm.run("handler", bodies, childEnvironment(db, sqs, queue), flags).nanos();
+        }
+        return new long[] {(long) median(handler), (long) median(trivial)};
+    }
+
+    private static Map<String, String> environment(TestDatabase.Db db, TestSqs sqs, String queue) {
+        Map<String, String> env = new HashMap<>();
+        env.put("DB_URL", db.url());
+        env.put("DB_USER", db.user());
+        env.put("DB_AUTH", "password");
+        env.put("DB_PASSWORD", db.password());
+        env.put("DB_SSL_MODE", "disable");
+        env.put("QUOTA_DELTA_QUEUE_URL", queue);
+        env.put("SQS_ENDPOINT_URL", sqs.endpoint().toString());
+        return env;
+    }
+
+    private static Map<String, String> childEnvironment(TestDatabase.Db db, TestSqs sqs, String queue) {
+        Map<String, String> env = environment(db, sqs, queue);
+        env.put("AWS_REGION", "us-east-1");
+        env.put("AWS_ACCESS_KEY_ID", "benchmark");
+        env.put("AWS_SECRET_ACCESS_KEY", "benchmark");
+        env.put("LOG_LEVEL", "ERROR");
+        return env;
+    }
+
+    /** An SQS client that counts every call it makes. */
+    private SqsClient countingClient(TestSqs sqs) {
+        ExecutionInterceptor counter = new ExecutionInterceptor() {
+            @Override
+            public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+                sqsCalls.incrementAndGet();
+            }
+        };
+        return SqsClient.builder().endpointOverride(sqs.endpoint()).region(software.amazon.awssdk.regions.Region.US_EAST_1)
+                .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                        software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("x", "x")))
+                .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create())
+                .overrideConfiguration(c -> c.addExecutionInterceptor(counter))
+                .build();
+    }
+
+    private static String serverVersion(TestDatabase.Db db) throws Exception {
+        try (Connection c = db.connect(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SHOW server_version")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    static String label(Path path) {
+        return path == Path.SET_BASED ? "fast path" : "per-message path";
+    }
+
+    static int index(int size) {
+        for (int i = 0; i < SIZES.length; i++) {
+            if (SIZES[i] == size) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("size " + size);
+    }
+
+    static double median(double[] values) {
+        double[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    private static int port(String jdbcUrl) {
+        String hostPort = jdbcUrl.substring(jdbcUrl.indexOf("//") + 2, jdbcUrl.indexOf('/', jdbcUrl.indexOf("//") + 2));
+        return Integer.parseInt(hostPort.substring(hostPort.indexOf(':') + 1));
+    }
+
+    static String today() {
+        return Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+    }
+}

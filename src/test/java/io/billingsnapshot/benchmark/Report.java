@@ -1,0 +1,183 @@
+package io.billingsnapshot.benchmark;
+
+import io.billingsnapshot.benchmark.Benchmark.Key;
+import io.billingsnapshot.benchmark.Benchmark.Result;
+import io.billingsnapshot.testing.Path;
+import java.awt.Color;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** The benchmark's printed table, the issue's targets beside the measured values, and the chart. */
+final class Report {
+
+    private static final Duration NONE = Duration.ZERO;
+    private final Map<Key, Result> results;
+    private final Map<Key, Result> raw;
+    private String machine;
+    private long peakHeapBytes = -1;
+    private long maxHeapBytes;
+    private int heapFailures;
+    private long[] coldStart;
+
+    Report(Map<Key, Result> results, Map<Key, Result> raw) {
+        this.results = results;
+        this.raw = raw;
+    }
+
+    void machine(String postgres) {
+        machine = "%s | %d cores | %s | JDK %s (%s) | %s %s | PostgreSQL %s (embedded, fsync off) | ElasticMQ (embedded)"
+                .formatted(Benchmark.today(), Runtime.getRuntime().availableProcessors(), cpuModel(),
+                        System.getProperty("java.runtime.version"), System.getProperty("java.vm.vendor"),
+                        System.getProperty("os.name"), System.getProperty("os.version"), postgres);
+    }
+
+    void heap(String childResult) {
+        Matcher m = Pattern.compile("failed=(\\d+) peakBytes=(\\d+) beforeBytes=(\\d+) maxBytes=(\\d+)").matcher(childResult);
+        if (m.find()) {
+            heapFailures = Integer.parseInt(m.group(1));
+            peakHeapBytes = Long.parseLong(m.group(2));
+            maxHeapBytes = Long.parseLong(m.group(4));
+        }
+    }
+
+    void coldStart(long[] handlerAndTrivialNanos) {
+        coldStart = handlerAndTrivialNanos;
+    }
+
+    void print(Duration took) {
+        System.out.println();
+        System.out.println("billing-snapshot-lambda benchmark (issue 4)");
+        System.out.println(machine);
+        System.out.println("Clean batches of new messages; the database behind a counting TCP relay; medians over the batches.");
+        System.out.println();
+        System.out.println("delay  batch |        fast path: msgs/s  ms/batch  db RT  SQS calls |"
+                + "  per-message path: msgs/s  ms/batch  db RT  SQS calls |  ratio");
+        System.out.println("-".repeat(124));
+        for (Duration delay : List.of(NONE, Benchmark.DELAY)) {
+            for (int size : Benchmark.SIZES) {
+                Result fast = results.get(new Key(Path.SET_BASED, delay, size));
+                Result slow = results.get(new Key(Path.PER_MESSAGE, delay, size));
+                System.out.printf("%2d ms %7s | %24s %9s %6s %10.1f | %25s %9s %6s %10.1f | %5.1fx%n",
+                        delay.toMillis(), String.format("%,d", size),
+                        String.format("%,.0f", fast.messagesPerSecond(size)), String.format("%,.1f", fast.msPerBatch()),
+                        roundTrips(fast), fast.sqsCalls(),
+                        String.format("%,.0f%s", slow.messagesPerSecond(size), slow.extrapolated() ? "*" : ""),
+                        String.format("%,.1f", slow.msPerBatch()), roundTrips(slow), slow.sqsCalls(),
+                        slow.msPerBatch() / fast.msPerBatch());
+            }
+        }
+        System.out.printf("* per-message path at %,d messages with the delay: measured on %,d messages, extrapolated"
+                + " linearly (its cost is per message); its round trips are those measured without the delay.%n",
+                Benchmark.SIZES[Benchmark.SIZES.length - 1], Benchmark.SAMPLE);
+        System.out.println("db RT: median per batch, counted by the relay; a+ means some batches took more (a catalog"
+                + " cache reload adds one, once per PRICE_CACHE_TTL_SECONDS).");
+        System.out.println();
+        System.out.println("Physical limit: the same rows by one raw multi-row INSERT ... ON CONFLICT and a commit, no other work");
+        System.out.println("delay  batch | raw ms  raw RT | fast db phase ms  raw/db | fast whole ms  raw/whole");
+        System.out.println("-".repeat(88));
+        for (Duration delay : List.of(NONE, Benchmark.DELAY)) {
+            for (int size : Benchmark.SIZES) {
+                Result limit = raw.get(new Key(Path.SET_BASED, delay, size));
+                Result fast = results.get(new Key(Path.SET_BASED, delay, size));
+                System.out.printf("%2d ms %7s | %6.1f %7s | %16.1f %6.0f%% | %13.1f %9.0f%%%n",
+                        delay.toMillis(), String.format("%,d", size), limit.msPerBatch(), roundTrips(limit),
+                        fast.dbMsPerBatch(), 100 * limit.msPerBatch() / fast.dbMsPerBatch(),
+                        fast.msPerBatch(), 100 * limit.msPerBatch() / fast.msPerBatch());
+            }
+        }
+        System.out.printf("(10,000 raw rows take %d statements of %,d rows: PostgreSQL binds at most 65,535 parameters.)%n",
+                10_000 / RawUpsert.ROWS_PER_STATEMENT, RawUpsert.ROWS_PER_STATEMENT);
+        System.out.println();
+        System.out.printf("Peak heap, one 10,000-message batch, fresh JVM, -Xmx512m (%d MB usable), serial GC: %s%n",
+                maxHeapBytes >> 20,
+                peakHeapBytes < 0 ? "not measured" : "%d MB used at most (sum of the heap pools' peaks), %d records failed"
+                        .formatted(peakHeapBytes >> 20, heapFailures));
+        System.out.printf("Cold start, fresh JVM (client compiler, serial GC): handler + first 10-message batch %,d ms,"
+                + " trivial handler %,d ms: %.1fx (medians of 3)%n", coldStart[0] / 1_000_000, coldStart[1] / 1_000_000,
+                (double) coldStart[0] / coldStart[1]);
+        System.out.println();
+        targets();
+        System.out.printf("%nBenchmark took %d s.%n", took.toSeconds());
+    }
+
+    private void targets() {
+        List<String> roundTrips = new ArrayList<>();
+        boolean constant = true;
+        for (Duration delay : List.of(NONE, Benchmark.DELAY)) {
+            for (int size : Benchmark.SIZES) {
+                long rt = results.get(new Key(Path.SET_BASED, delay, size)).roundTrips();
+                if (delay.isZero()) {
+                    roundTrips.add(Long.toString(rt));
+                }
+                constant &= rt <= 10 && rt == results.get(new Key(Path.SET_BASED, NONE, 10)).roundTrips();
+            }
+        }
+        double ratioDelay = ratio(Benchmark.DELAY, 1_000);
+        double ratioNone = ratio(NONE, 1_000);
+        double dbFraction = raw.get(new Key(Path.SET_BASED, NONE, 1_000)).msPerBatch()
+                / results.get(new Key(Path.SET_BASED, NONE, 1_000)).dbMsPerBatch();
+        System.out.println("Targets of issue 4 (reported, not asserted)      measured");
+        System.out.println("-".repeat(88));
+        System.out.printf("%-48s %s (%s at 10/100/1,000/10,000) %s%n", "round trips per clean batch constant, <= 10",
+                constant ? "constant" : "NOT constant", String.join("/", roundTrips), mark(constant));
+        System.out.printf("%-48s %.1fx %s%n", "fast >= 20x per-message at 1,000, 1 ms delay", ratioDelay,
+                mark(ratioDelay >= 20));
+        System.out.printf("%-48s %.1fx %s%n", "fast >= 3x per-message at 1,000, no delay", ratioNone, mark(ratioNone >= 3));
+        System.out.printf("%-48s %.0f%% %s%n", "fast db phase >= 50% of raw upsert at 1,000", 100 * dbFraction,
+                mark(dbFraction >= 0.5));
+        boolean heapOk = peakHeapBytes >= 0 && heapFailures == 0 && maxHeapBytes <= 512L << 20;
+        System.out.printf("%-48s %s %s%n", "10,000-message batch within 512 MB of heap",
+                peakHeapBytes < 0 ? "not measured" : "%d MB peak, completed under -Xmx512m".formatted(peakHeapBytes >> 20),
+                mark(heapOk));
+    }
+
+    private static String roundTrips(Result result) {
+        return result.roundTrips() + (result.maxRoundTrips() > result.roundTrips() ? "+" : "");
+    }
+
+    private double ratio(Duration delay, int size) {
+        return results.get(new Key(Path.PER_MESSAGE, delay, size)).msPerBatch()
+                / results.get(new Key(Path.SET_BASED, delay, size)).msPerBatch();
+    }
+
+    private static String mark(boolean met) {
+        return met ? "[met]" : "[NOT met]";
+    }
+
+    void chart(java.nio.file.Path file) throws IOException {
+        List<Chart.Series> series = new ArrayList<>();
+        Color fast = new Color(31, 119, 180);
+        Color slow = new Color(214, 39, 40);
+        series.add(series("fast path, 0 ms", fast, false, Path.SET_BASED, NONE, results));
+        series.add(series("per-message, 0 ms", slow, false, Path.PER_MESSAGE, NONE, results));
+        series.add(series("fast path, 1 ms each way", fast, true, Path.SET_BASED, Benchmark.DELAY, results));
+        series.add(series("per-message, 1 ms each way", slow, true, Path.PER_MESSAGE, Benchmark.DELAY, results));
+        series.add(series("raw upsert limit, 0 ms", Color.GRAY, true, Path.SET_BASED, NONE, raw));
+        Chart.write(file, "Throughput against batch size (" + Benchmark.today().substring(0, 10) + ")", series);
+    }
+
+    private static Chart.Series series(String label, Color color, boolean dashed, Path path, Duration delay,
+            Map<Key, Result> from) {
+        List<double[]> points = new ArrayList<>();
+        for (int size : Benchmark.SIZES) {
+            points.add(new double[] {size, from.get(new Key(path, delay, size)).messagesPerSecond(size)});
+        }
+        return new Chart.Series(label, color, dashed, points);
+    }
+
+    private static String cpuModel() {
+        try {
+            return Files.readAllLines(java.nio.file.Path.of("/proc/cpuinfo")).stream()
+                    .filter(line -> line.startsWith("model name")).map(line -> line.substring(line.indexOf(':') + 1).trim())
+                    .findFirst().orElse("unknown CPU");
+        } catch (IOException e) {
+            return "unknown CPU";
+        }
+    }
+}
