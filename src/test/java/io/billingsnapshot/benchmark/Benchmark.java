@@ -19,7 +19,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
@@ -40,14 +39,14 @@ public final class Benchmark {
     static final Duration DELAY = Duration.ofMillis(1);
     /** The per-message path at 10,000 messages with the delay runs on this many and is extrapolated. */
     static final int SAMPLE = 1_000;
-    private static final int REQUEST_LOGS = 90_000;
+    private static final int REQUEST_LOGS = 100_000;
 
     record Key(Path path, Duration delay, int size) {
     }
 
     /** What one path did at one batch size: medians over its batches. */
-    record Result(int batches, double msPerBatch, double dbMsPerBatch, long roundTrips, long maxRoundTrips,
-            double sqsCalls, boolean extrapolated) {
+    record Result(int batches, double msPerBatch, double dbMsPerBatch, double publishMsPerBatch, long roundTrips,
+            long maxRoundTrips, double sqsCalls, boolean extrapolated) {
 
         double messagesPerSecond(int size) {
             return size / (msPerBatch / 1_000);
@@ -56,7 +55,6 @@ public final class Benchmark {
 
     private final Map<Key, Result> results = new LinkedHashMap<>();
     private final Map<Key, Result> raw = new LinkedHashMap<>();
-    private final Map<Integer, List<UUID>> lastFastBatch = new HashMap<>();
     private final AtomicLong sqsCalls = new AtomicLong();
     private Workload workload;
 
@@ -81,17 +79,14 @@ public final class Benchmark {
             String queue = sqs.createQueue("quota-deltas");
             Map<String, String> env = environment(db, sqs, queue);
             for (Duration delay : List.of(Duration.ZERO, DELAY)) {
-                try (CountingRelay relay = CountingRelay.start("localhost", port(db.url()), delay)) {
-                    for (Path path : List.of(Path.SET_BASED, Path.PER_MESSAGE)) {
-                        try (Target target = new Target(path, env, relay, counted, queue, sqsCalls::get)) {
-                            measure(target, delay);
-                            if (target.fallbacks() > 0) {
-                                System.out.println("  note: " + target.fallbacks() + " fast-path fallbacks");
-                            }
-                        }
-                        plain.purgeQueue(r -> r.queueUrl(queue));
+                try (CountingRelay relay = CountingRelay.start("localhost", port(db.url()), delay);
+                        Target fast = new Target(Path.SET_BASED, env, relay, counted, queue, sqsCalls::get);
+                        Target slow = new Target(Path.PER_MESSAGE, env, relay, counted, queue, sqsCalls::get);
+                        RawUpsert upsert = new RawUpsert(relay.relayUrl(db.url()), db.user(), db.password())) {
+                    measure(delay, relay, fast, slow, upsert, () -> plain.purgeQueue(r -> r.queueUrl(queue)));
+                    if (fast.fallbacks() > 0) {
+                        System.out.println("  note: " + fast.fallbacks() + " fast-path fallbacks");
                     }
-                    physicalLimit(db, relay, delay);
                 }
             }
             report.heap(heap(db, sqs, queue));
@@ -102,66 +97,70 @@ public final class Benchmark {
         System.out.println("Chart written to " + chart);
     }
 
-    private void measure(Target target, Duration delay) {
-        boolean perMessage = target.path == Path.PER_MESSAGE;
-        boolean slow = perMessage && !delay.isZero();
-        System.out.printf("Measuring %s, %d ms each way ...%n", label(target.path), delay.toMillis());
-        target.run(workload.nextBatch(slow ? 20 : 100)); // warm-up: connection, caches, JIT
-        if (!perMessage) {
-            target.run(workload.nextBatch(1_000));
-        }
+    /**
+     * Both paths and the raw upsert at every size, their batches interleaved, so that whatever
+     * else the machine does at the time weighs on all three alike.
+     */
+    private void measure(Duration delay, CountingRelay relay, Target fast, Target slow, RawUpsert upsert,
+            Runnable purgeQueue) throws Exception {
+        System.out.printf("Measuring both paths and the raw upsert, %d ms each way ...%n", delay.toMillis());
+        boolean delayed = !delay.isZero();
+        SQSEvent warmUp = workload.nextBatch(100); // connections, caches, JIT
+        fast.run(warmUp);
+        fast.run(workload.nextBatch(1_000));
+        fast.run(workload.nextBatch(1_000));
+        slow.run(workload.nextBatch(delayed ? 20 : 100));
+        upsert.write(upsert.rowsOf(Workload.requestLogIds(warmUp)), workload.nextLogIds(100));
         for (int size : SIZES) {
-            int batches = slow ? new int[] {5, 2, 1, 1}[index(size)]
-                    : perMessage ? new int[] {10, 5, 2, 1}[index(size)] : new int[] {20, 10, 3, 1}[index(size)];
-            boolean extrapolate = slow && size > SAMPLE;
-            List<Target.Sample> samples = new ArrayList<>();
-            for (int b = 0; b < batches; b++) {
-                SQSEvent event = workload.nextBatch(extrapolate ? SAMPLE : size);
-                samples.add(target.run(event));
-                if (!perMessage) {
-                    lastFastBatch.put(size, Workload.requestLogIds(event));
+            int fastBatches = new int[] {20, 10, 5, 1}[index(size)];
+            int slowBatches = (delayed ? new int[] {5, 2, 1, 1} : new int[] {10, 5, 3, 1})[index(size)];
+            boolean extrapolate = delayed && size > SAMPLE;
+            List<Target.Sample> fastSamples = new ArrayList<>();
+            List<Target.Sample> slowSamples = new ArrayList<>();
+            List<Target.Sample> rawSamples = new ArrayList<>();
+            RawUpsert.Rows rows = null;
+            for (int b = 0; b < Math.max(fastBatches, slowBatches); b++) {
+                if (b < fastBatches) {
+                    SQSEvent event = workload.nextBatch(size);
+                    fastSamples.add(fast.run(event));
+                    if (rows == null) {
+                        rows = upsert.rowsOf(Workload.requestLogIds(event));
+                    }
+                    long roundTrips = relay.roundTrips();
+                    long nanos = upsert.write(rows, workload.nextLogIds(size));
+                    rawSamples.add(new Target.Sample(size, nanos, 0, relay.roundTrips() - roundTrips, 0));
+                }
+                if (b < slowBatches) {
+                    slowSamples.add(slow.run(workload.nextBatch(extrapolate ? SAMPLE : size)));
                 }
             }
-            Result result = summary(samples, extrapolate ? (double) size / SAMPLE : 1, extrapolate);
+            purgeQueue.run();
+            results.put(new Key(Path.SET_BASED, delay, size), summary(fastSamples, 1, false));
+            raw.put(new Key(Path.SET_BASED, delay, size), summary(rawSamples, 1, false));
+            Result perMessage = summary(slowSamples, extrapolate ? (double) size / SAMPLE : 1, extrapolate);
             if (extrapolate) {
                 // Round trips do not depend on latency: take them from the run without it.
-                Result measured = results.get(new Key(target.path, Duration.ZERO, size));
-                result = new Result(result.batches(), result.msPerBatch(), result.dbMsPerBatch(),
-                        measured.roundTrips(), measured.maxRoundTrips(), measured.sqsCalls(), true);
+                Result measured = results.get(new Key(Path.PER_MESSAGE, Duration.ZERO, size));
+                perMessage = new Result(perMessage.batches(), perMessage.msPerBatch(), perMessage.dbMsPerBatch(),
+                        perMessage.publishMsPerBatch(), measured.roundTrips(), measured.maxRoundTrips(),
+                        measured.sqsCalls(), true);
             }
-            results.put(new Key(target.path, delay, size), result);
-            System.out.printf("  %,6d messages: %,10.1f ms/batch%s%n", size, result.msPerBatch(),
-                    extrapolate ? " (extrapolated from " + SAMPLE + ")" : "");
+            results.put(new Key(Path.PER_MESSAGE, delay, size), perMessage);
+            System.out.printf("  %,6d messages: fast %,9.1f ms, per-message %,11.1f ms%s, raw upsert %,8.1f ms%n", size,
+                    results.get(new Key(Path.SET_BASED, delay, size)).msPerBatch(), perMessage.msPerBatch(),
+                    extrapolate ? " (extrapolated from " + SAMPLE + ")" : "",
+                    raw.get(new Key(Path.SET_BASED, delay, size)).msPerBatch());
         }
     }
 
     private static Result summary(List<Target.Sample> samples, double scale, boolean extrapolated) {
         double ms = median(samples.stream().mapToDouble(s -> s.nanos() / 1e6).toArray()) * scale;
         double db = median(samples.stream().mapToDouble(s -> (s.nanos() - s.publishNanos()) / 1e6).toArray()) * scale;
+        double publish = median(samples.stream().mapToDouble(s -> s.publishNanos() / 1e6).toArray()) * scale;
         long roundTrips = (long) median(samples.stream().mapToDouble(Target.Sample::roundTrips).toArray());
         long maxRoundTrips = samples.stream().mapToLong(Target.Sample::roundTrips).max().orElse(0);
         double calls = samples.stream().mapToLong(Target.Sample::sqsCalls).average().orElse(0);
-        return new Result(samples.size(), ms, db, roundTrips, maxRoundTrips, calls, extrapolated);
-    }
-
-    /** The fast path's last rows of each size, rewritten onto fresh request logs by one raw upsert. */
-    private void physicalLimit(TestDatabase.Db db, CountingRelay relay, Duration delay) throws Exception {
-        System.out.printf("Measuring the raw upsert, %d ms each way ...%n", delay.toMillis());
-        try (RawUpsert upsert = new RawUpsert(relay.relayUrl(db.url()), db.user(), db.password())) {
-            RawUpsert.Rows warmUp = upsert.rowsOf(lastFastBatch.get(10));
-            upsert.write(warmUp, workload.nextLogIds(warmUp.values().size()));
-            for (int size : SIZES) {
-                RawUpsert.Rows rows = upsert.rowsOf(lastFastBatch.get(size));
-                int batches = new int[] {20, 10, 3, 1}[index(size)];
-                List<Target.Sample> samples = new ArrayList<>();
-                for (int b = 0; b < batches; b++) {
-                    long roundTrips = relay.roundTrips();
-                    long nanos = upsert.write(rows, workload.nextLogIds(size));
-                    samples.add(new Target.Sample(size, nanos, 0, relay.roundTrips() - roundTrips, 0));
-                }
-                raw.put(new Key(Path.SET_BASED, delay, size), summary(samples, 1, false));
-            }
-        }
+        return new Result(samples.size(), ms, db, publish, roundTrips, maxRoundTrips, calls, extrapolated);
     }
 
     /** A fresh JVM limited to 512 MB processes one 10,000-message batch. */
