@@ -29,13 +29,23 @@ final class Ledger {
 
     /** A request log with a fresh user, API key and upstream (multipliers 1). */
     Request request() {
+        Request r = requestNotLoggedYet();
+        insertLog(r);
+        return r;
+    }
+
+    /** The user, API key and upstream of a request whose log the gateway has not committed yet. */
+    Request requestNotLoggedYet() {
         Request r = new Request(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID());
         db.execute("INSERT INTO users (id) VALUES (?)", r.userId());
         db.execute("INSERT INTO api_keys (id) VALUES (?)", r.apiKeyId());
         db.execute("INSERT INTO upstreams (id) VALUES (?)", r.upstreamId());
+        return r;
+    }
+
+    void insertLog(Request r) {
         db.execute("INSERT INTO request_logs (id, api_key_id, user_id, upstream_id, model) VALUES (?, ?, ?, ?, 'gpt-4o')",
                 r.requestLogId(), r.apiKeyId(), r.userId(), r.upstreamId());
-        return r;
     }
 
     long snapshots() {
