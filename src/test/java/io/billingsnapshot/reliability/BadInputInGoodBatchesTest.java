@@ -45,6 +45,7 @@ class BadInputInGoodBatchesTest {
     @AfterEach
     void tearDown() {
         logs.close();
+        ledger.close();
         fixture.close();
     }
 

@@ -41,6 +41,7 @@ class ConnectionKilledTest {
 
     @AfterEach
     void tearDown() {
+        ledger.close();
         fixture.close();
     }
 
@@ -127,9 +128,9 @@ class ConnectionKilledTest {
         assertWrittenAndPublishedOnce(messages, new ArrayList<>(new HashSet<>(published)));
     }
 
-    /** The handler's idle connection: the one backend of this test's database besides ours. */
+    /** The handler's idle connection: the one client backend of this test's database besides the ledger's. */
     private int handlerBackend() {
-        return (int) fixture.count("""
+        return (int) ledger.count("""
                 SELECT pid FROM pg_stat_activity
                 WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'""");
     }

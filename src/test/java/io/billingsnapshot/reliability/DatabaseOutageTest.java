@@ -80,6 +80,7 @@ class DatabaseOutageTest {
 
     @AfterEach
     void tearDown() throws IOException {
+        ledger.close();
         wired.close();
         sqs.close();
         if (server != null) {

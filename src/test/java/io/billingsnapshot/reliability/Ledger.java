@@ -10,11 +10,13 @@ import java.util.UUID;
 
 /**
  * Reads and seeds one test database directly (the shared server's or a test's own): gateway
- * rows in, snapshot and outbox rows out. Every call opens its own short connection.
+ * rows in, snapshot and outbox rows out. One autocommit connection, replaced when it broke
+ * (a test that restarts its server keeps its ledger).
  */
-final class Ledger {
+final class Ledger implements AutoCloseable {
 
     private final TestDatabase.Db db;
+    private Connection connection;
 
     Ledger(TestDatabase.Db db) {
         this.db = db;
@@ -22,7 +24,7 @@ final class Ledger {
 
     /** gpt-4o at $2 and $8 per million tokens, as BillingFixture seeds it. */
     void seedPrices() {
-        db.execute("""
+        execute("""
                 INSERT INTO billing_model_prices (model, input_price_per_million, output_price_per_million, source)
                 VALUES ('gpt-4o', 2, 8, 'litellm')""");
     }
@@ -37,14 +39,14 @@ final class Ledger {
     /** The user, API key and upstream of a request whose log the gateway has not committed yet. */
     Request requestNotLoggedYet() {
         Request r = new Request(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID());
-        db.execute("INSERT INTO users (id) VALUES (?)", r.userId());
-        db.execute("INSERT INTO api_keys (id) VALUES (?)", r.apiKeyId());
-        db.execute("INSERT INTO upstreams (id) VALUES (?)", r.upstreamId());
+        execute("INSERT INTO users (id) VALUES (?)", r.userId());
+        execute("INSERT INTO api_keys (id) VALUES (?)", r.apiKeyId());
+        execute("INSERT INTO upstreams (id) VALUES (?)", r.upstreamId());
         return r;
     }
 
     void insertLog(Request r) {
-        db.execute("INSERT INTO request_logs (id, api_key_id, user_id, upstream_id, model) VALUES (?, ?, ?, ?, 'gpt-4o')",
+        execute("INSERT INTO request_logs (id, api_key_id, user_id, upstream_id, model) VALUES (?, ?, ?, ?, 'gpt-4o')",
                 r.requestLogId(), r.apiKeyId(), r.userId(), r.upstreamId());
     }
 
@@ -66,7 +68,7 @@ final class Ledger {
 
     /** The stored final cost, or null when there is no snapshot (or it is unbilled). */
     Double finalCost(UUID requestLogId) {
-        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(
+        try (PreparedStatement ps = connection().prepareStatement(
                 "SELECT final_cost FROM request_billing_snapshots WHERE request_log_id = ?")) {
             ps.setObject(1, requestLogId);
             try (ResultSet rs = ps.executeQuery()) {
@@ -78,16 +80,51 @@ final class Ledger {
     }
 
     long count(String sql, Object... params) {
-        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                ps.setObject(i + 1, params[i]);
-            }
+        try (PreparedStatement ps = prepare(sql, params)) {
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
             }
         } catch (SQLException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    private void execute(String sql, Object... params) {
+        try (PreparedStatement ps = prepare(sql, params)) {
+            ps.execute();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    private PreparedStatement prepare(String sql, Object... params) throws SQLException {
+        PreparedStatement ps = connection().prepareStatement(sql);
+        for (int i = 0; i < params.length; i++) {
+            ps.setObject(i + 1, params[i]);
+        }
+        return ps;
+    }
+
+    private Connection connection() throws SQLException {
+        if (connection != null && !connection.isValid(1)) {
+            close();
+        }
+        if (connection == null) {
+            connection = db.connect();
+        }
+        return connection;
+    }
+
+    @Override
+    public void close() {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // broken already
+            }
+            connection = null;
         }
     }
 }

@@ -53,6 +53,7 @@ class TimeBudgetTest {
     @AfterEach
     void tearDown() {
         logs.close();
+        ledger.close();
         wired.close();
         fixture.close();
     }
