@@ -12,10 +12,6 @@ import io.billingsnapshot.testing.BillingFixture;
 import io.billingsnapshot.testing.RecordingMetrics;
 import io.billingsnapshot.testing.TestDatabase;
 import io.billingsnapshot.testing.TestSqs;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,8 +40,7 @@ class DatabaseOutageTest {
     @TempDir
     Path dataDirectory;
 
-    private int port;
-    private EmbeddedPostgres server;
+    private RestartablePostgres postgres;
     private TestDatabase.Db db;
     private Ledger ledger;
     private TestSqs sqs;
@@ -57,11 +52,8 @@ class DatabaseOutageTest {
 
     @BeforeEach
     void setUp() {
-        port = freePort();
-        startServer();
-        db = new TestDatabase.Db("jdbc:postgresql://localhost:" + port + "/postgres", "postgres", "postgres");
-        db.execute(TestDatabase.resource(TestDatabase.GATEWAY_SCHEMA));
-        db.execute(TestDatabase.resource(TestDatabase.OUTBOX_MIGRATION));
+        postgres = new RestartablePostgres(dataDirectory);
+        db = postgres.db();
         ledger = new Ledger(db);
         ledger.seedPrices();
         sqs = TestSqs.start();
@@ -79,13 +71,11 @@ class DatabaseOutageTest {
     }
 
     @AfterEach
-    void tearDown() throws IOException {
+    void tearDown() {
         ledger.close();
         wired.close();
         sqs.close();
-        if (server != null) {
-            server.close();
-        }
+        postgres.close();
     }
 
     @Test
@@ -94,7 +84,7 @@ class DatabaseOutageTest {
         SQSBatchResponse before = handler.handleRequest(SqsEvents.of(standard(messages.subList(0, 4))), null);
         assertThat(failedIds(before)).isEmpty();
 
-        stopServer();
+        postgres.stop();
         List<SqsRecord> failed = new ArrayList<>();
         for (List<GoodMessage> batch : List.of(messages.subList(4, 8), messages.subList(8, 12))) {
             Instant start = Instant.now();
@@ -107,7 +97,7 @@ class DatabaseOutageTest {
             failed.addAll(failedNow);
         }
 
-        startServer();
+        postgres.start();
         assertThat(Redelivery.deliver(handler, failed)).as("redelivered to the same handler").isEmpty();
 
         assertEveryMessageWrittenAndPublishedOnce(messages, drainDeltas());
@@ -128,12 +118,12 @@ class DatabaseOutageTest {
 
         CompletableFuture<List<SqsRecord>> run = CompletableFuture.supplyAsync(() -> Redelivery.deliver(handler, records));
         SlowInserts.awaitSleepingBackend(db, Duration.ofSeconds(20));
-        stopServer();
+        postgres.stop();
         List<SqsRecord> failed = run.get();
 
         assertThat(failed).extracting(SqsRecord::messageId)
                 .containsExactlyElementsOf(records.stream().map(SqsRecord::messageId).toList());
-        startServer();
+        postgres.start();
         assertThat(ledger.snapshots()).as("the two records before the stop committed").isEqualTo(2);
         assertThat(ledger.snapshots(messages.get(2).request().requestLogId())).as("the one in flight rolled back")
                 .isZero();
@@ -186,37 +176,6 @@ class DatabaseOutageTest {
                     client.deleteMessage(r -> r.queueUrl(deltaQueueUrl).receiptHandle(m.receiptHandle()));
                 }
             }
-        }
-    }
-
-    /** On the same port and data directory each time: what was committed before survives. */
-    private void startServer() {
-        try {
-            server = EmbeddedPostgres.builder()
-                    .setDataDirectory(dataDirectory)
-                    .setCleanDataDirectory(false)
-                    .setPort(port)
-                    .setServerConfig("fsync", "off")
-                    .start();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private void stopServer() {
-        try {
-            server.close();
-            server = null;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

@@ -5,11 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.billingsnapshot.BillingSnapshotHandler;
 import io.billingsnapshot.billing.QuotaDelta;
+import io.billingsnapshot.reliability.FifoPlan.Kind;
+import io.billingsnapshot.reliability.FifoPlan.Planned;
 import io.billingsnapshot.testing.BillingFixture;
 import io.billingsnapshot.testing.BillingFixture.Request;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
@@ -43,33 +44,6 @@ class FifoGroupFailureTest {
     void tearDown() {
         ledger.close();
         fixture.close();
-    }
-
-    /** What a record is made to do. */
-    enum Kind {
-        /** Billed: written, with a delta to publish. */
-        GOOD,
-        /** No tokens: written unbilled, no delta. */
-        UNBILLED,
-        /** Rejected by the parser. */
-        INVALID,
-        /** Its request log is not committed yet: fails until it is. */
-        LOG_MISSING
-    }
-
-    private record Planned(SqsRecord record, Kind kind, GoodMessage message) {
-        String id() {
-            return record.messageId();
-        }
-
-        String group() {
-            return record.groupId();
-        }
-
-        @Override
-        public String toString() {
-            return id() + "/" + group() + "/" + kind;
-        }
     }
 
     @Test
@@ -132,12 +106,8 @@ class FifoGroupFailureTest {
 
             Set<String> failed = new HashSet<>(failedIds(handler.handleRequest(SqsEvents.of(records(batch)), null)));
 
-            Set<String> processed = processed(batch);
-            Set<String> written = new LinkedHashSet<>();
-            batch.stream().filter(p -> processed.contains(p.id()) && !failsWhenProcessed(p.kind()))
-                    .forEach(p -> written.add(p.id()));
-            assertThat(failed).as(context).containsExactlyInAnyOrderElementsOf(expectedFailures(batch, sqsDown));
-            assertWritten(batch, written);
+            assertThat(failed).as(context).containsExactlyInAnyOrderElementsOf(FifoPlan.expectedFailures(batch, sqsDown));
+            assertWritten(batch, FifoPlan.writtenByFirstDelivery(batch));
 
             if (sqsDown) {
                 fixture.sqs.createQueue("quota-deltas");
@@ -148,17 +118,13 @@ class FifoGroupFailureTest {
             List<SqsRecord> deadLetters = Redelivery.untilDrained(handler, pending, 3);
 
             assertThat(deadLetters).as(context).extracting(SqsRecord::messageId)
-                    .containsExactlyInAnyOrderElementsOf(behindAnInvalidRecord(batch));
-            List<SqsRecord> redrive = deadLetters.stream().filter(r -> kindOf(batch, r) != Kind.INVALID)
+                    .containsExactlyInAnyOrderElementsOf(FifoPlan.behindAnInvalidRecord(batch));
+            List<SqsRecord> redrive = deadLetters.stream().filter(r -> FifoPlan.kindOf(batch, r) != Kind.INVALID)
                     .map(r -> new SqsRecord(r.messageId(), r.body(), r.groupId(), 1)).toList();
             assertThat(Redelivery.untilDrained(handler, redrive, 3)).as(context).isEmpty();
-            Set<String> everyValid = new HashSet<>();
-            batch.stream().filter(p -> p.kind() != Kind.INVALID).forEach(p -> everyValid.add(p.id()));
-            assertWritten(batch, everyValid);
-            Set<String> billed = new HashSet<>();
-            batch.stream().filter(p -> p.kind() == Kind.GOOD || p.kind() == Kind.LOG_MISSING)
-                    .forEach(p -> billed.add(p.id()));
-            assertPublishedOnce(batch, billed, fixture.drainDeltas());
+            assertWritten(batch, FifoPlan.ids(batch, kind -> kind != Kind.INVALID));
+            assertPublishedOnce(batch, FifoPlan.ids(batch, kind -> kind == Kind.GOOD || kind == Kind.LOG_MISSING),
+                    fixture.drainDeltas());
             assertThat(ledger.outboxRows()).as(context).isZero();
         }
     }
@@ -167,67 +133,6 @@ class FifoGroupFailureTest {
         try (var sqs = fixture.sqs.client()) {
             sqs.deleteQueue(r -> r.queueUrl(fixture.deltaQueueUrl));
         }
-    }
-
-    /** The invalid records and every record after one in its group: what the receive limit dead-letters. */
-    private static List<String> behindAnInvalidRecord(List<Planned> batch) {
-        Set<String> poisoned = new HashSet<>();
-        List<String> ids = new ArrayList<>();
-        for (Planned p : batch) {
-            if (p.kind() == Kind.INVALID) {
-                poisoned.add(p.group());
-            }
-            if (poisoned.contains(p.group())) {
-                ids.add(p.id());
-            }
-        }
-        return ids;
-    }
-
-    private static Kind kindOf(List<Planned> batch, SqsRecord record) {
-        return batch.stream().filter(p -> p.id().equals(record.messageId())).findFirst().orElseThrow().kind();
-    }
-
-    /** The rule, stated on its own: a group fails from its first failing record on. */
-    private static Set<String> expectedFailures(List<Planned> batch, boolean sqsDown) {
-        Set<String> failedGroups = new HashSet<>();
-        Set<String> failed = new LinkedHashSet<>();
-        // Before publishing: a record fails when it fails itself or an earlier one of its group did.
-        for (Planned p : batch) {
-            if (failedGroups.contains(p.group()) || failsWhenProcessed(p.kind())) {
-                failedGroups.add(p.group());
-                failed.add(p.id());
-            }
-        }
-        if (sqsDown) { // after publishing: a refused delta fails its record and the rest of its group
-            Set<String> refusedGroups = new HashSet<>();
-            for (Planned p : batch) {
-                if (refusedGroups.contains(p.group()) || !failed.contains(p.id()) && p.kind() == Kind.GOOD) {
-                    refusedGroups.add(p.group());
-                    failed.add(p.id());
-                }
-            }
-        }
-        return failed;
-    }
-
-    /** The records the handler gets to: those with no earlier failure in their group. */
-    private static Set<String> processed(List<Planned> batch) {
-        Set<String> failedGroups = new HashSet<>();
-        Set<String> processed = new HashSet<>();
-        for (Planned p : batch) {
-            if (!failedGroups.contains(p.group())) {
-                processed.add(p.id());
-                if (failsWhenProcessed(p.kind())) {
-                    failedGroups.add(p.group());
-                }
-            }
-        }
-        return processed;
-    }
-
-    private static boolean failsWhenProcessed(Kind kind) {
-        return kind == Kind.INVALID || kind == Kind.LOG_MISSING;
     }
 
     private List<Planned> randomBatch(Random random, String prefix) {
