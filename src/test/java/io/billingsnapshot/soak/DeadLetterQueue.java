@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
@@ -28,7 +27,7 @@ final class DeadLetterQueue {
                 deadLetters.add(new DeadLetter(message.messageId(), message.body(),
                         count == null ? 0 : Integer.parseInt(count), lastFailureByMessageId.get(message.messageId())));
             }
-            delete(batch);
+            SqsBatches.delete(sqs, url, batch);
         }
         return deadLetters;
     }
@@ -36,14 +35,5 @@ final class DeadLetterQueue {
     private List<Message> receive() {
         return sqs.receiveMessage(r -> r.queueUrl(url).maxNumberOfMessages(10).visibilityTimeout(30)
                 .waitTimeSeconds(0).messageSystemAttributeNamesWithStrings("All")).messages();
-    }
-
-    private void delete(List<Message> batch) {
-        List<DeleteMessageBatchRequestEntry> entries = new ArrayList<>();
-        for (int i = 0; i < batch.size(); i++) {
-            entries.add(DeleteMessageBatchRequestEntry.builder().id(Integer.toString(i))
-                    .receiptHandle(batch.get(i).receiptHandle()).build());
-        }
-        sqs.deleteMessageBatch(r -> r.queueUrl(url).entries(entries));
     }
 }

@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import io.billingsnapshot.testing.TestSqs;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -43,7 +44,7 @@ class EventSourceMappingDriverFifoTest {
     /** Sends {@code perGroup} messages to each group, interleaved, labelled group + index. */
     private static Map<String, List<String>> sendInterleaved(SourceQueue queue, List<String> groups, int perGroup,
             Map<String, String> behaviours) {
-        Map<String, List<String>> sentLabels = new java.util.LinkedHashMap<>();
+        Map<String, List<String>> sentLabels = new LinkedHashMap<>();
         for (int i = 0; i < perGroup; i++) {
             for (String group : groups) {
                 String label = group + i;
@@ -57,7 +58,7 @@ class EventSourceMappingDriverFifoTest {
 
     private static Map<String, List<String>> byGroup(List<String> labels) {
         return labels.stream().collect(Collectors.groupingBy(label -> label.substring(0, 1),
-                java.util.LinkedHashMap::new, Collectors.toList()));
+                LinkedHashMap::new, Collectors.toList()));
     }
 
     @Test

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,15 +41,16 @@ class EventSourceMappingDriverTest {
     @Test
     void deletesTheRecordsTheHandlerDidNotReportFailedAndStopsWhenTheQueueIsDrained() {
         SourceQueue queue = standardQueue(3);
-        for (int i = 0; i < 25; i++) {
-            queue.send("ok" + i);
-        }
+        List<SentMessage> sent = queue.sendAll(IntStream.range(0, 25).mapToObj(i -> "ok" + i).toList());
         ScriptedHandler handler = new ScriptedHandler();
 
         MappingReport report = new EventSourceMappingDriver(sqs, queue, FAST).run(handler);
 
         assertThat(report.stoppedBy()).isEqualTo(StopReason.DRAINED);
         assertThat(handler.processedLabels()).hasSize(25).doesNotHaveDuplicates();
+        assertThat(handler.deliveries()).extracting(r -> r.getMessageId())
+                .containsExactlyInAnyOrderElementsOf(sent.stream().map(SentMessage::messageId).toList());
+        assertThat(queue.sent()).isEqualTo(sent);
         assertThat(report.records()).isEqualTo(25);
         assertThat(report.recordsDeleted()).isEqualTo(25);
         assertThat(report.redeliveries()).isZero();

@@ -11,7 +11,6 @@ import java.util.Optional;
 import java.util.function.Function;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchResponse;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
@@ -136,13 +135,7 @@ final class Poller implements Runnable {
         if (messages.isEmpty()) {
             return;
         }
-        List<DeleteMessageBatchRequestEntry> entries = new ArrayList<>();
-        for (int i = 0; i < messages.size(); i++) {
-            entries.add(DeleteMessageBatchRequestEntry.builder().id(Integer.toString(i))
-                    .receiptHandle(messages.get(i).receiptHandle()).build());
-        }
-        DeleteMessageBatchResponse response = shared.sqs().deleteMessageBatch(r -> r.queueUrl(shared.queue().url())
-                .entries(entries));
+        DeleteMessageBatchResponse response = SqsBatches.delete(shared.sqs(), shared.queue().url(), messages);
         shared.counters().recordsDeleted.add(response.successful().size());
         shared.counters().staleReceipts.add(response.failed().size());
     }

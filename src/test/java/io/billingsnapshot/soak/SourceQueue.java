@@ -1,11 +1,15 @@
 package io.billingsnapshot.soak;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
 import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
 
 /**
@@ -53,6 +57,31 @@ public final class SourceQueue {
         return record(body, sqs.sendMessage(r -> r.queueUrl(url).messageBody(body)).messageId());
     }
 
+    /** Sends many bodies to a standard queue, ten per SendMessageBatch call; returns them in order. */
+    public List<SentMessage> sendAll(List<String> bodies) {
+        if (fifo) {
+            throw new IllegalStateException("a FIFO queue needs a message group: use send(body, groupId)");
+        }
+        List<SentMessage> sentNow = new ArrayList<>();
+        for (int from = 0; from < bodies.size(); from += 10) {
+            List<String> chunk = bodies.subList(from, Math.min(from + 10, bodies.size()));
+            List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
+            for (int i = 0; i < chunk.size(); i++) {
+                entries.add(SendMessageBatchRequestEntry.builder().id(Integer.toString(i)).messageBody(chunk.get(i)).build());
+            }
+            SendMessageBatchResponse response = sqs.sendMessageBatch(r -> r.queueUrl(url).entries(entries));
+            if (!response.failed().isEmpty()) {
+                throw new IllegalStateException("the queue refused messages: " + response.failed());
+            }
+            Map<String, String> messageIdByEntry = new HashMap<>();
+            response.successful().forEach(ok -> messageIdByEntry.put(ok.id(), ok.messageId()));
+            for (int i = 0; i < chunk.size(); i++) {
+                sentNow.add(record(chunk.get(i), messageIdByEntry.get(Integer.toString(i))));
+            }
+        }
+        return sentNow;
+    }
+
     /**
      * Sends to a FIFO queue. Each send gets its own deduplication id, so that a deliberate
      * duplicate body is delivered twice, as the gateway's retries would be.
@@ -97,7 +126,7 @@ public final class SourceQueue {
     }
 
     private static String createQueue(SqsClient sqs, String name, boolean fifo, Map<QueueAttributeName, String> attributes) {
-        Map<QueueAttributeName, String> all = new java.util.HashMap<>(attributes);
+        Map<QueueAttributeName, String> all = new HashMap<>(attributes);
         if (fifo) {
             all.put(QueueAttributeName.FIFO_QUEUE, "true");
         }
