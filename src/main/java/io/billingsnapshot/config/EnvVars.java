@@ -11,6 +11,18 @@ public final class EnvVars {
     public static final String DB_USER = "DB_USER";
     public static final String DB_AUTH = "DB_AUTH";
     public static final String DB_PASSWORD = "DB_PASSWORD";
+    /** disable | require | verify-ca | verify-full (default): how the server's TLS certificate is checked. */
+    public static final String DB_SSL_MODE = "DB_SSL_MODE";
+    /** Optional PEM file of the root certificate(s) to trust instead of the JVM trust store. */
+    public static final String DB_SSL_ROOT_CERT = "DB_SSL_ROOT_CERT";
+    /** Seconds to establish the TCP connection (also bounds the pre-use validation round trip). */
+    public static final String DB_CONNECT_TIMEOUT_SECONDS = "DB_CONNECT_TIMEOUT_SECONDS";
+    /** Seconds for the whole login: TCP, TLS handshake and authentication. */
+    public static final String DB_LOGIN_TIMEOUT_SECONDS = "DB_LOGIN_TIMEOUT_SECONDS";
+    /** Seconds the client waits for any answer from the server before it gives the connection up. */
+    public static final String DB_SOCKET_TIMEOUT_SECONDS = "DB_SOCKET_TIMEOUT_SECONDS";
+    /** Seconds of server-side statement_timeout sent in the startup packet; 0 (default) sends none. */
+    public static final String DB_STATEMENT_TIMEOUT_SECONDS = "DB_STATEMENT_TIMEOUT_SECONDS";
 
     // Quota deltas and the outbox
     public static final String QUOTA_DELTA_QUEUE_URL = "QUOTA_DELTA_QUEUE_URL";

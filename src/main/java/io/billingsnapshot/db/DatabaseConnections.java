@@ -1,55 +1,195 @@
 package io.billingsnapshot.db;
 
+import io.billingsnapshot.logging.JsonLog;
 import java.sql.Connection;
-import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Properties;
+import org.crac.Context;
+import org.crac.Core;
+import org.crac.Resource;
+import org.postgresql.Driver;
+import org.postgresql.PGConnection;
+import org.postgresql.core.BaseConnection;
+import org.postgresql.core.TransactionState;
 
 /**
  * The one physical connection of this execution environment: opened lazily, reused across
- * invocations, replaced when broken.
+ * invocations, validated with one round trip before reuse, and replaced (with a new IAM token)
+ * when it broke. Use it from one thread at a time; call {@link #get()} once per batch.
+ *
+ * <p>It is also a CRaC resource: before a SnapStart snapshot the connection is closed (a
+ * socket cannot survive a restore), and after restore the next {@link #get()} reopens it.
  */
-public class DatabaseConnections implements AutoCloseable {
+public class DatabaseConnections implements AutoCloseable, Resource {
+
+    private static final JsonLog LOG = JsonLog.get(DatabaseConnections.class);
+    // Loaded at init, so pgjdbc's classes are in the SnapStart snapshot.
+    private static final Driver DRIVER = new Driver();
 
     private final DatabaseSettings settings;
+    private final JdbcEndpoint endpoint;
+    private final PasswordSource passwords;
     private Connection connection;
+    private boolean statementTimeoutChecked;
 
+    /** Production: passwords as the settings say, registered with the global CRaC context. */
     public DatabaseConnections(DatabaseSettings settings) {
+        this(settings, PasswordSource.forSettings(settings), Core.getGlobalContext());
+    }
+
+    /** Tests: a given password source (e.g. counting tokens) and checkpoint context. */
+    public DatabaseConnections(DatabaseSettings settings, PasswordSource passwords, Context<Resource> checkpoints) {
         this.settings = settings;
+        this.endpoint = settings.endpoint();
+        this.passwords = passwords;
+        logSettings();
+        // CRaC holds resources weakly: this object lives as long as the handler that owns it.
+        checkpoints.register(this);
     }
 
     /** A usable connection in manual-commit mode, opening a new one if there is none or it broke. */
     public synchronized Connection get() throws SQLException {
-        if (connection != null && !connection.isValid(2)) {
-            discard();
+        if (connection != null && !reusable(connection)) {
+            discard("validation failed");
         }
         if (connection == null) {
-            Properties props = new Properties();
-            props.setProperty("user", settings.user());
-            if (settings.password() != null) {
-                props.setProperty("password", settings.password());
-            }
-            props.setProperty("prepareThreshold", "0");
-            connection = DriverManager.getConnection(settings.url(), props);
-            connection.setAutoCommit(false);
+            connection = open();
         }
         return connection;
     }
 
     /** Drops the current connection (after a connection-level error); the next get() reconnects. */
     public synchronized void discard() {
-        if (connection != null) {
-            try {
-                connection.close();
-            } catch (SQLException ignored) {
-                // it is broken already
+        discard("discarded by caller");
+    }
+
+    @Override
+    public synchronized void close() {
+        discard("closed");
+    }
+
+    @Override
+    public synchronized void beforeCheckpoint(Context<? extends Resource> context) {
+        discard("checkpoint");
+    }
+
+    @Override
+    public void afterRestore(Context<? extends Resource> context) {
+        // Nothing to do: the next get() opens a connection with a fresh token.
+    }
+
+    private boolean reusable(Connection c) {
+        try {
+            if (c.isClosed()) {
+                return false;
             }
+            if (c.unwrap(BaseConnection.class).getTransactionState() != TransactionState.IDLE) {
+                // A caller left a transaction open: never let it leak into the next batch.
+                LOG.warn("db.transaction.left_open", "action", "rollback");
+                c.rollback();
+            }
+            if (!c.isValid((int) settings.timeouts().connect().toSeconds())) {
+                return false;
+            }
+            if (c.getAutoCommit()) {
+                c.setAutoCommit(false); // a caller switched it; client-side, no round trip
+            }
+            return true;
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    private Connection open() throws SQLException {
+        long started = System.nanoTime();
+        Properties properties = ConnectionProperties.of(settings);
+        Connection c;
+        try {
+            // The password lives in this Properties object for the duration of this call only.
+            properties.setProperty("password", passwords.newPassword());
+            c = DRIVER.connect(settings.url(), properties);
+            if (c == null) {
+                throw new SQLException("pgjdbc does not accept the URL " + settings.url(), "08001");
+            }
+        } catch (SQLException e) {
+            LOG.error("db.connection.failed", e, "host", endpoint.host(), "port", endpoint.port(),
+                    "sqlState", e.getSQLState(), "ms", elapsedMillis(started));
+            throw e;
+        } finally {
+            properties.remove("password");
+        }
+        try {
+            checkStatementTimeoutOnce(c);
+            c.setAutoCommit(false); // client-side only: pgjdbc sends BEGIN with the first statement
+        } catch (SQLException e) {
+            closeQuietly(c);
+            throw e;
+        }
+        LOG.info("db.connection.opened", "host", endpoint.host(), "port", endpoint.port(),
+                "database", endpoint.database(), "auth", settings.auth(), "sslMode", settings.sslMode(),
+                "backendPid", c.unwrap(PGConnection.class).getBackendPID(), "ms", elapsedMillis(started));
+        return c;
+    }
+
+    /**
+     * Behind RDS Proxy the client cannot send statement_timeout (startup options are refused and
+     * a SET would pin), so the role must carry it: say so once if it does not.
+     */
+    private void checkStatementTimeoutOnce(Connection c) throws SQLException {
+        if (statementTimeoutChecked || settings.timeouts().sendsStatementTimeout()) {
+            return;
+        }
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(
+                        "SELECT setting::bigint FROM pg_settings WHERE name = 'statement_timeout'")) {
+            long serverMillis = rs.next() ? rs.getLong(1) : 0;
+            long socketMillis = settings.timeouts().socket().toMillis();
+            if (serverMillis == 0 || serverMillis >= socketMillis) {
+                LOG.warn("db.statement_timeout.unbounded", "serverStatementTimeoutMs", serverMillis,
+                        "socketTimeoutMs", socketMillis,
+                        "advice", "ALTER ROLE " + settings.user() + " SET statement_timeout below the socket timeout");
+            }
+        }
+        statementTimeoutChecked = true;
+    }
+
+    private void discard(String reason) {
+        if (connection != null) {
+            LOG.info("db.connection.closed", "reason", reason);
+            closeQuietly(connection);
             connection = null;
         }
     }
 
-    @Override
-    public void close() {
-        discard();
+    private static void closeQuietly(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException ignored) {
+            // it is broken already
+        }
+    }
+
+    private void logSettings() {
+        LOG.info("db.settings", "host", endpoint.host(), "port", endpoint.port(), "database", endpoint.database(),
+                "user", settings.user(), "auth", settings.auth(), "sslMode", settings.sslMode(),
+                "sslRoots", settings.sslRootCert().map(Object::toString).orElse("JVM trust store"),
+                "connectTimeoutS", settings.timeouts().connect().toSeconds(),
+                "loginTimeoutS", settings.timeouts().login().toSeconds(),
+                "socketTimeoutS", settings.timeouts().socket().toSeconds(),
+                "statementTimeoutS", settings.timeouts().statement().toSeconds());
+        if (settings.sslMode() != SslMode.VERIFY_FULL) {
+            LOG.warn("db.tls.weakened", "sslMode", settings.sslMode(), "risk", switch (settings.sslMode()) {
+                case DISABLE -> "plain text: credentials and data readable on the network";
+                case REQUIRE -> "certificate not checked: a man in the middle is not detected";
+                case VERIFY_CA -> "host name not checked: any certificate of the trusted roots is accepted";
+                case VERIFY_FULL -> "none";
+            });
+        }
+    }
+
+    private static long elapsedMillis(long startedNanos) {
+        return (System.nanoTime() - startedNanos) / 1_000_000;
     }
 }

@@ -10,8 +10,9 @@ import io.billingsnapshot.message.MessageParser;
 import io.billingsnapshot.message.RequestCompletion;
 import io.billingsnapshot.metrics.Metric;
 import io.billingsnapshot.metrics.Metrics;
+import io.billingsnapshot.metrics.MetricsFactory;
 import io.billingsnapshot.quota.OutboxRelay;
-import io.billingsnapshot.store.SqlStates;
+import io.billingsnapshot.db.SqlStates;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -22,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.Supplier;
 
 /**
  * Processes one SQS batch: each record in its own transaction, then the batch's deltas
@@ -37,14 +37,14 @@ public final class BatchProcessor {
     private final MessageParser parser;
     private final SingleMessageProcessor processor;
     private final OutboxRelay relay;
-    private final Supplier<Metrics> metricsPerInvocation;
+    private final MetricsFactory metricsPerInvocation;
     private final Clock clock;
     private final Duration deadlineReserve;
 
     private static final String CONNECTION_LOST = "database_connection_lost";
 
     public BatchProcessor(DatabaseConnections connections, MessageParser parser, SingleMessageProcessor processor,
-            OutboxRelay relay, Supplier<Metrics> metricsPerInvocation, Clock clock, Duration deadlineReserve) {
+            OutboxRelay relay, MetricsFactory metricsPerInvocation, Clock clock, Duration deadlineReserve) {
         this.connections = connections;
         this.parser = parser;
         this.processor = processor;
@@ -60,7 +60,7 @@ public final class BatchProcessor {
      */
     public SQSBatchResponse process(List<SQSMessage> records, Instant deadline) {
         Instant start = clock.instant();
-        Metrics metrics = metricsPerInvocation.get();
+        Metrics metrics = metricsPerInvocation.newInvocation();
         BatchResult result = new BatchResult(records);
         Map<UUID, SQSMessage> deltaSources = new LinkedHashMap<>();
         Map<UUID, QuotaDelta> deltas = new LinkedHashMap<>();

@@ -1,5 +1,7 @@
 package io.billingsnapshot.store;
 
+import io.billingsnapshot.db.SqlStates;
+
 import io.billingsnapshot.billing.ReferenceColumn;
 import java.util.Map;
 import java.util.Optional;

@@ -117,6 +117,17 @@ class PriceResolverTest {
     }
 
     @Test
+    void zeroBilledInputSkipsEvenATierRuleWithANegativeThreshold() {
+        // The schema does not forbid a negative threshold; the rule still needs billed input.
+        List<TierRule> negative = List.of(new TierRule(-1, "misconfigured", MANUAL_TIER_PRICES));
+
+        PriceResolution resolution = PriceResolver.resolve(ServiceTier.STANDARD, 0,
+                catalog(negative, negative, null, standardOnlyRow()));
+
+        assertThat(resolution.price()).contains(new ResolvedPrice("litellm", "flat", null, null, STANDARD_PRICES));
+    }
+
+    @Test
     void fastTierStillUsesAMatchingManualTierRule() {
         PriceResolution resolution = PriceResolver.resolve(ServiceTier.FAST, 300_000,
                 catalog(List.of(MANUAL_ABOVE_200K), List.of(LITELLM_ABOVE_200K), null, rowWithPriorityPrices()));

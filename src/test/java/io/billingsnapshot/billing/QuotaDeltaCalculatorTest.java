@@ -157,6 +157,15 @@ class QuotaDeltaCalculatorTest {
     }
 
     @Test
+    void netIsRoundedOnceAfterNettingNotEachCostBeforehand() {
+        // 3e-10 - 1.5e-10 = 1.5e-10 rounds to 2e-10; rounding the previous cost first would give 1e-10.
+        List<Adjustment> adjustments = QuotaDeltaCalculator.adjustments(previouslyBilled(KEY, null, 1.5E-10),
+                billed(KEY, null, 3.0E-10));
+
+        assertThat(adjustments).containsExactly(apiKey(KEY, "0.0000000002"));
+    }
+
+    @Test
     void netThatRoundsToZeroIsDropped() {
         List<Adjustment> adjustments = QuotaDeltaCalculator.adjustments(previouslyBilled(KEY, UPSTREAM, 0.50000000001),
                 billed(KEY, UPSTREAM, 0.5));

@@ -1,4 +1,4 @@
-package io.billingsnapshot.store;
+package io.billingsnapshot.db;
 
 import java.sql.SQLException;
 import java.util.Optional;
@@ -17,8 +17,12 @@ public final class SqlStates {
     public static final String SERIALIZATION_FAILURE = "40001";
     public static final String DEADLOCK_DETECTED = "40P01";
     public static final String QUERY_CANCELED = "57014";
+    /** Class 08, connection exception (pgjdbc's I/O errors are 08006, refused connects 08001). */
     private static final String CONNECTION_EXCEPTION_CLASS = "08";
-    private static final String ADMIN_SHUTDOWN_CLASS = "57P";
+    /** Terminated by an administrator (pg_terminate_backend, shutdown), crash shutdown, cannot connect now. */
+    private static final String ADMIN_SHUTDOWN = "57P01";
+    private static final String CRASH_SHUTDOWN = "57P02";
+    private static final String CANNOT_CONNECT_NOW = "57P03";
 
     private SqlStates() {
     }
@@ -47,12 +51,20 @@ public final class SqlStates {
     public static boolean isConnectionError(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause()) {
             if (t instanceof SQLException sql) {
-                String state = sql.getSQLState();
-                if (state != null && (state.startsWith(CONNECTION_EXCEPTION_CLASS) || state.startsWith(ADMIN_SHUTDOWN_CLASS))) {
-                    return true;
+                for (SQLException e = sql; e != null; e = e.getNextException()) {
+                    if (isConnectionFailure(e.getSQLState())) {
+                        return true;
+                    }
                 }
             }
         }
         return false;
+    }
+
+    static boolean isConnectionFailure(String sqlState) {
+        return sqlState != null && (sqlState.startsWith(CONNECTION_EXCEPTION_CLASS)
+                || sqlState.equals(ADMIN_SHUTDOWN)
+                || sqlState.equals(CRASH_SHUTDOWN)
+                || sqlState.equals(CANNOT_CONNECT_NOW));
     }
 }
