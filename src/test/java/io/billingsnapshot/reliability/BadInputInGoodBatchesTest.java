@@ -77,7 +77,7 @@ class BadInputInGoodBatchesTest {
         Map<String, String> loggedReasons = new HashMap<>();
         logs.events("record_failed").forEach(line -> loggedReasons.put(line.get("messageId"), line.get("reason")));
         assertThat(loggedReasons).containsExactlyInAnyOrderEntriesOf(expectedReasons);
-        assertThat(fixture.metrics.count(Metric.INVALID_MESSAGES)).isEqualTo(corpus.size());
+        assertThat(fixture.metrics.counted(Metric.INVALID_MESSAGES)).isEqualTo(corpus.size());
         assertGoodMessagesWrittenAndPublishedOnce(good);
     }
 
@@ -88,7 +88,7 @@ class BadInputInGoodBatchesTest {
 
         assertThat(empty.getBatchItemFailures()).isNotNull().isEmpty();
         assertThat(absent.getBatchItemFailures()).isNotNull().isEmpty();
-        assertThat(fixture.metrics.count(Metric.MESSAGES_PROCESSED)).isZero();
+        assertThat(fixture.metrics.counted(Metric.MESSAGES_PROCESSED)).isZero();
         assertThat(logs.events("record_failed")).isEmpty();
     }
 

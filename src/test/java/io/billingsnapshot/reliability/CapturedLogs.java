@@ -8,34 +8,24 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/**
- * The function's JSON log lines, captured while they still go to stdout. {@link JsonLog} keeps
- * the stdout it saw at class load (surefire's, or Lambda's), so swapping System.out would miss
- * them; its stream field is swapped instead and restored on close.
- */
+/** The function's JSON log lines, captured while they still reach stdout; values as their text. */
 final class CapturedLogs implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final Field out;
-    private final PrintStream original;
     private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    private final JsonLog.Redirection redirection;
 
     private CapturedLogs() {
-        try {
-            out = JsonLog.class.getDeclaredField("out");
-            out.setAccessible(true);
-            original = (PrintStream) out.get(null);
-            out.set(null, new PrintStream(new Tee(original, captured), true, StandardCharsets.UTF_8));
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("JsonLog no longer keeps its stream in a field named 'out'", e);
-        }
+        redirection = JsonLog.redirect(
+                new PrintStream(new Tee(System.out, captured), true, StandardCharsets.UTF_8), Clock.systemUTC());
     }
 
     static CapturedLogs start() {
@@ -44,15 +34,14 @@ final class CapturedLogs implements AutoCloseable {
 
     /** Every captured line, parsed. */
     List<Map<String, String>> lines() {
-        String text;
-        synchronized (captured) {
-            text = captured.toString(StandardCharsets.UTF_8);
-        }
         List<Map<String, String>> lines = new ArrayList<>();
-        for (String line : text.split("\n")) {
+        for (String line : text().split("\n")) {
             if (!line.isBlank()) {
                 try {
-                    lines.add(JSON.readValue(line, new TypeReference<Map<String, String>>() { }));
+                    Map<String, Object> fields = JSON.readValue(line, new TypeReference<Map<String, Object>>() { });
+                    Map<String, String> text = new LinkedHashMap<>();
+                    fields.forEach((key, value) -> text.put(key, String.valueOf(value)));
+                    lines.add(text);
                 } catch (IOException e) {
                     throw new UncheckedIOException("not a JSON log line: " + line, e);
                 }
@@ -75,11 +64,7 @@ final class CapturedLogs implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            out.set(null, original);
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException(e);
-        }
+        redirection.close();
     }
 
     private static final class Tee extends OutputStream {

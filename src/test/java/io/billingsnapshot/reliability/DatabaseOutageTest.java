@@ -33,8 +33,6 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  */
 class DatabaseOutageTest {
 
-    /** Small driver timeouts, so an outage costs seconds, not the driver's default minutes. */
-    private static final String TIMEOUTS = "?connectTimeout=2&socketTimeout=5";
     private static final Duration QUICKLY = Duration.ofSeconds(3);
 
     @TempDir
@@ -59,14 +57,19 @@ class DatabaseOutageTest {
         sqs = TestSqs.start();
         deltaQueueUrl = sqs.createQueue("quota-deltas");
         Map<String, String> env = new HashMap<>();
-        env.put("DB_URL", db.url() + TIMEOUTS);
+        env.put("DB_URL", db.url());
+        env.put("DB_SSL_MODE", "disable");
+        // Small driver timeouts, so an unreachable database costs seconds, not the defaults' tens of seconds.
+        env.put("DB_CONNECT_TIMEOUT_SECONDS", "2");
+        env.put("DB_LOGIN_TIMEOUT_SECONDS", "3");
+        env.put("DB_SOCKET_TIMEOUT_SECONDS", "5");
         env.put("DB_USER", "postgres");
         env.put("DB_AUTH", "password");
         env.put("DB_PASSWORD", "postgres");
         env.put("QUOTA_DELTA_QUEUE_URL", deltaQueueUrl);
         env.put("SQS_ENDPOINT_URL", sqs.endpoint().toString());
         env.put("OUTBOX_LEASE_SECONDS", "60");
-        wired = new WiredHandler(env, sqs, clock, metrics);
+        wired = new WiredHandler(env, sqs, clock, () -> metrics);
         handler = wired.handler;
     }
 

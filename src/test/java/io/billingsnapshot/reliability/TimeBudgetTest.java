@@ -42,7 +42,7 @@ class TimeBudgetTest {
         ledger = new Ledger(fixture.db);
         Map<String, String> env = new HashMap<>(fixture.environment());
         env.put("DEADLINE_RESERVE_MILLIS", Long.toString(RESERVE.toMillis()));
-        wired = new WiredHandler(env, fixture.sqs, clock, fixture.metrics);
+        wired = new WiredHandler(env, fixture.sqs, clock, () -> fixture.metrics);
         handler = wired.handler;
         SlowInserts.install(fixture.db);
         // A warm execution environment: the connection is open before the timed invocation.

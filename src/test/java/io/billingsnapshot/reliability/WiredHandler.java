@@ -4,7 +4,7 @@ import io.billingsnapshot.BillingSnapshotHandler;
 import io.billingsnapshot.Wiring;
 import io.billingsnapshot.config.Config;
 import io.billingsnapshot.db.DatabaseConnections;
-import io.billingsnapshot.metrics.Metrics;
+import io.billingsnapshot.metrics.MetricsFactory;
 import io.billingsnapshot.quota.SqsDeltaPublisher;
 import io.billingsnapshot.testing.TestSqs;
 import java.time.Clock;
@@ -23,12 +23,12 @@ final class WiredHandler implements AutoCloseable {
     private final DatabaseConnections connections;
     private final SqsClient sqs;
 
-    WiredHandler(Map<String, String> environment, TestSqs testSqs, Clock clock, Metrics metrics) {
+    WiredHandler(Map<String, String> environment, TestSqs testSqs, Clock clock, MetricsFactory metrics) {
         Config config = Config.fromEnvironment(environment);
         connections = new DatabaseConnections(config.database());
         sqs = testSqs.client();
         handler = new BillingSnapshotHandler(Wiring.create(config, connections,
-                new SqsDeltaPublisher(sqs, config.quotaDeltaQueueUrl()), () -> metrics, clock, UUID::randomUUID), clock);
+                new SqsDeltaPublisher(sqs, config.quotaDeltaQueueUrl()), metrics, clock, UUID::randomUUID), clock);
     }
 
     @Override
