@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import io.billingsnapshot.BillingSnapshotHandler;
 import io.billingsnapshot.billing.QuotaDelta;
+import io.billingsnapshot.soak.FakeLambdaContext;
 import io.billingsnapshot.testing.BillingFixture;
 import java.time.Clock;
 import java.time.Duration;
@@ -46,7 +47,7 @@ class TimeBudgetTest {
         handler = wired.handler;
         SlowInserts.install(fixture.db);
         // A warm execution environment: the connection is open before the timed invocation.
-        handler.handleRequest(SqsEvents.of(List.of()), FakeLambdaContext.withRemaining(clock, PLENTY));
+        handler.handleRequest(SqsEvents.of(List.of()), FakeLambdaContext.startingNow(PLENTY, clock));
         logs = CapturedLogs.start();
     }
 
@@ -63,12 +64,12 @@ class TimeBudgetTest {
         List<GoodMessage> messages = messages(6);
         // Starts well before the 1.5 s cut-off, ends after it (at about 2 s), within the 3 s timeout.
         SlowInserts.slow(fixture.db, messages.get(2).request().requestLogId(), Duration.ofSeconds(2));
-        FakeLambdaContext context = FakeLambdaContext.withRemaining(clock, Duration.ofSeconds(3));
+        FakeLambdaContext context = FakeLambdaContext.startingNow(Duration.ofSeconds(3), clock);
 
         SQSBatchResponse response = handler.handleRequest(SqsEvents.of(standard(messages)), context);
         Instant answered = clock.instant();
 
-        assertThat(answered).as("answered before the timeout").isBefore(context.timeout());
+        assertThat(answered).as("answered before the timeout").isBefore(context.deadline());
         assertThat(failedIds(response)).containsExactly("m3", "m4", "m5");
         assertThat(logs.events("record_failed")).extracting(line -> line.get("reason")).containsOnly("deadline_reached");
         List<QuotaDelta> published = fixture.drainDeltas();
@@ -83,7 +84,7 @@ class TimeBudgetTest {
 
         List<SqsRecord> redelivered = standard(messages.subList(3, 6)).stream().map(SqsRecord::redelivered).toList();
         assertThat(failedIds(handler.handleRequest(SqsEvents.of(redelivered),
-                FakeLambdaContext.withRemaining(clock, PLENTY)))).isEmpty();
+                FakeLambdaContext.startingNow(PLENTY, clock)))).isEmpty();
         published.addAll(fixture.drainDeltas());
         messages.forEach(m -> m.assertPublishedOnceIn(published));
         assertThat(ledger.snapshots()).isEqualTo(6);
@@ -92,11 +93,11 @@ class TimeBudgetTest {
     @Test
     void aBatchGivenLessTimeThanTheReserveStartsNothingAndAnswersAtOnce() {
         List<GoodMessage> messages = messages(3);
-        FakeLambdaContext context = FakeLambdaContext.withRemaining(clock, RESERVE.minusMillis(500));
+        FakeLambdaContext context = FakeLambdaContext.startingNow(RESERVE.minusMillis(500), clock);
 
         SQSBatchResponse response = handler.handleRequest(SqsEvents.of(standard(messages)), context);
 
-        assertThat(clock.instant()).isBefore(context.timeout());
+        assertThat(clock.instant()).isBefore(context.deadline());
         assertThat(failedIds(response)).containsExactly("m0", "m1", "m2");
         assertThat(ledger.snapshots()).isZero();
         assertThat(ledger.outboxRows()).isZero();
