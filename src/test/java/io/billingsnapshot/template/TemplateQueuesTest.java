@@ -51,6 +51,26 @@ class TemplateQueuesTest {
     }
 
     @Test
+    void aRecordStartedBeforeTheCutOffEndsBeforeTheFunctionTimesOut() {
+        int timeoutSeconds = (Integer) function().get("Timeout");
+        Map<String, Object> env = BillingStack.environment();
+        int reserveMillis = Integer.parseInt((String) env.get("DEADLINE_RESERVE_MILLIS"));
+        int socketTimeoutSeconds = Integer.parseInt((String) env.get("DB_SOCKET_TIMEOUT_SECONDS"));
+
+        assertThat(reserveMillis).as("the reserve covers the longest wait for one statement")
+                .isGreaterThan(socketTimeoutSeconds * 1000);
+        assertThat(reserveMillis).as("and still leaves time to process").isLessThan(timeoutSeconds * 1000);
+    }
+
+    @Test
+    void aDeltaIsLeasedToItsInvocationLongerThanTheInvocationCanRun() {
+        int timeoutSeconds = (Integer) function().get("Timeout");
+        int leaseSeconds = Integer.parseInt((String) BillingStack.environment().get("OUTBOX_LEASE_SECONDS"));
+
+        assertThat(leaseSeconds).isGreaterThan(timeoutSeconds);
+    }
+
+    @Test
     void theSourceQueueVisibilityTimeoutIsAtLeastSixTimesTheFunctionTimeout() {
         int timeout = (Integer) function().get("Timeout");
         int window = (Integer) sqsEvent().getOrDefault("MaximumBatchingWindowInSeconds", 0);
