@@ -1,0 +1,164 @@
+package io.billingsnapshot.soak;
+
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import io.billingsnapshot.logging.JsonLog;
+import io.billingsnapshot.metrics.Metric;
+import io.billingsnapshot.quota.SqsDeltaPublisher;
+import io.billingsnapshot.testing.RecordingMetrics;
+import io.billingsnapshot.testing.TestDatabase;
+import io.billingsnapshot.testing.TestSqs;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * The chaos soak of SPEC §5-7 with the real handler: several handler instances fed by the
+ * event source mapping driver from an embedded source queue, while chaos threads delete API
+ * keys and upstreams in use, kill database connections and take the quota-delta SQS server
+ * down, and some invocations are cut off after commit. When the stream has drained, one last
+ * scheduled sweep runs after the outbox lease, and the conservation check says whether any
+ * money was lost or counted twice. Bounded by the settings' time budget; stops by itself.
+ */
+final class ChaosSoak {
+
+    private static final int MAX_FINAL_SWEEPS = 50;
+
+    private final ChaosSettings settings;
+
+    ChaosSoak(ChaosSettings settings) {
+        this.settings = settings;
+    }
+
+    ChaosReport run() throws Exception {
+        Instant startedAt = Instant.now();
+        long started = System.nanoTime();
+        System.out.println("Chaos soak starting: " + settings.describe());
+        Random random = new Random(settings.seed());
+        TestDatabase.Db db = TestDatabase.server().createDatabase();
+        ChaosWorkload workload = ChaosWorkload.generate(settings, random);
+        GatewaySeed.insert(db, workload);
+
+        try (TestSqs sourceServer = TestSqs.start(); TestSqs deltaServer = TestSqs.start();
+                SqsClient sourceSqs = sourceServer.client(); SqsClient deltaSqs = deltaServer.client();
+                SqsClient publisherSqs = deltaServer.client()) {
+            SourceQueue source = SourceQueue.create(sourceSqs, settings.fifo() ? "requests.fifo" : "requests",
+                    settings.maxReceiveCount());
+            Map<String, String> groupByMessageId = send(source, workload);
+            String deltaQueueUrl = deltaServer.createQueue("quota-deltas");
+            DeltaCollector collector = new DeltaCollector(deltaSqs, deltaQueueUrl);
+            DeltaQueueOutages outages = new DeltaQueueOutages(deltaServer, collector, settings.outageLength());
+            CrashingPublisher publisher = new CrashingPublisher(
+                    outages.gate(new SqsDeltaPublisher(publisherSqs, deltaQueueUrl)), settings.crashEvery());
+            RecordingMetrics.Factory metrics = RecordingMetrics.factory();
+            FailureLog log = new FailureLog();
+
+            try (JsonLog.Redirection ignored = JsonLog.redirect(log, Clock.systemUTC());
+                    SoakHandlers handlers = new SoakHandlers(environment(db, deltaServer, deltaQueueUrl), publisher)) {
+                InFlightRequests inFlight = new InFlightRequests();
+                AtomicLong restarts = new AtomicLong();
+                ReferenceDeleter deleter = new ReferenceDeleter(db, workload, inFlight, settings, new Random(random.nextLong()));
+                BackendKiller killer = new BackendKiller(db, new Random(random.nextLong()));
+                List<ChaosLoop> chaos = List.of(
+                        new ChaosLoop("delete-references", settings.deleteEvery(), new Random(random.nextLong()),
+                                deleter::strike).start(),
+                        new ChaosLoop("kill-backends", settings.killEvery(), new Random(random.nextLong()),
+                                killer::strike).start(),
+                        new ChaosLoop("delta-queue-outage", settings.outageEvery(), new Random(random.nextLong()),
+                                outages::strike).start());
+
+                MappingReport mapping = new EventSourceMappingDriver(sourceSqs, source, settings.mapping())
+                        .withFailureReasons(log::takeReason)
+                        .run(() -> handlers.restarting(metrics, inFlight, restarts::incrementAndGet));
+
+                for (ChaosLoop loop : chaos) {
+                    loop.stop();
+                }
+                deleter.close();
+                publisher.disarm();
+                int sweepsFrom = metrics.created().size();
+                ChaosReport.FinalSweep finalSweep = finalSweep(handlers, metrics, sweepsFrom);
+                collector.drain();
+
+                ConservationResult conservation = ConservationCheck.check(db, collector, source.sent(),
+                        mapping.deadLetters());
+                List<String> newest = NewestVersionCheck.violations(db, workload.newestVersions(), mapping.deadLetters());
+                DeadLetterAudit deadLetters = DeadLetterAudit.of(mapping.deadLetters(), source.sent(), groupByMessageId,
+                        workload.requests().keySet());
+                ChaosReport.Faults faults = new ChaosReport.Faults(deleter.keysDeleted(), deleter.upstreamsDeleted(),
+                        deleter.refused(), killer.killedByState(), outages.outages(), outages.downMillis(),
+                        publisher.crashedBeforePublishing(), publisher.crashedAfterPublishing(), restarts.get(),
+                        notInjected(chaos));
+                return new ChaosReport(settings, startedAt, Duration.ofNanos(System.nanoTime() - started),
+                        machine(), workload.counts(), source.sent().size(), faults,
+                        HandlerTallies.of(metrics.created().subList(0, sweepsFrom)), mapping, finalSweep,
+                        new ChaosReport.Deltas(collector.publications(), collector.distinctDeltas(),
+                                collector.duplicatePublications()),
+                        conservation, newest, deadLetters);
+            }
+        }
+    }
+
+    /** Sends the workload; returns the message group of each message sent (none on a standard queue). */
+    private static Map<String, String> send(SourceQueue source, ChaosWorkload workload) {
+        Map<String, String> groupByMessageId = new HashMap<>();
+        if (source.fifo()) {
+            workload.messages().forEach(m -> groupByMessageId.put(source.send(m.body(), m.groupId()).messageId(),
+                    m.groupId()));
+        } else {
+            source.sendAll(workload.messages().stream().map(ChaosWorkload.PlannedMessage::body).toList());
+        }
+        return groupByMessageId;
+    }
+
+    /**
+     * The scheduled sweep ({@code {"Records": []}}), once every lease has passed, repeated
+     * while it still finds pending deltas (each invocation sweeps at most OUTBOX_SWEEP_LIMIT).
+     */
+    private ChaosReport.FinalSweep finalSweep(SoakHandlers handlers, RecordingMetrics.Factory metrics, int sweepsFrom) throws InterruptedException {
+        Thread.sleep(Duration.ofSeconds(settings.outboxLeaseSeconds()).plusMillis(500).toMillis());
+        SoakHandlers.Instance sweeper = handlers.newInstance(metrics);
+        SQSEvent empty = new SQSEvent();
+        empty.setRecords(List.of());
+        int invocations = 0;
+        long pending;
+        do {
+            sweeper.handler().handleRequest(empty, FakeLambdaContext.startingNow(Duration.ofSeconds(30), Clock.systemUTC()));
+            invocations++;
+            pending = metrics.last().counted(Metric.OUTBOX_PENDING);
+        } while (pending > 0 && invocations < MAX_FINAL_SWEEPS);
+        long published = metrics.created().subList(sweepsFrom, metrics.created().size()).stream()
+                .mapToLong(m -> m.counted(Metric.DELTAS_PUBLISHED)).sum();
+        return new ChaosReport.FinalSweep(invocations, published, pending);
+    }
+
+    private static Map<String, Long> notInjected(List<ChaosLoop> chaos) {
+        Map<String, Long> errors = new HashMap<>();
+        chaos.stream().filter(loop -> loop.errors() > 0).forEach(loop -> errors.put(loop.name(), loop.errors()));
+        return errors;
+    }
+
+    private Map<String, String> environment(TestDatabase.Db db, TestSqs deltaServer, String deltaQueueUrl) {
+        Map<String, String> env = new HashMap<>();
+        env.put("DB_URL", db.url());
+        env.put("DB_USER", db.user());
+        env.put("DB_AUTH", "password");
+        env.put("DB_PASSWORD", db.password());
+        env.put("DB_SSL_MODE", "disable");
+        env.put("QUOTA_DELTA_QUEUE_URL", deltaQueueUrl);
+        env.put("SQS_ENDPOINT_URL", deltaServer.endpoint().toString());
+        env.put("OUTBOX_LEASE_SECONDS", Integer.toString(settings.outboxLeaseSeconds()));
+        env.put("DEADLINE_RESERVE_MILLIS", "1000");
+        return env;
+    }
+
+    private static String machine() {
+        return "%d cores, %s %s, Java %s".formatted(Runtime.getRuntime().availableProcessors(),
+                System.getProperty("os.name"), System.getProperty("os.arch"), System.getProperty("java.version"));
+    }
+}

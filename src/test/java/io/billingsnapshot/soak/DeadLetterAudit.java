@@ -1,0 +1,45 @@
+package io.billingsnapshot.soak;
+
+import java.util.Collection;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/**
+ * Which messages ended in the DLQ: the malformed ones (as they should), valid ones that were
+ * queued behind a malformed one in the same FIFO message group (each receive of the poison
+ * message was also a receive of them, so they reach maxReceiveCount with it, unprocessed),
+ * and any other valid one, which would mean the faults exhausted a good message's receives.
+ */
+record DeadLetterAudit(int invalid, int validBehindPoisonInGroup, int validOther) {
+
+    /**
+     * @param groupByMessageId the FIFO message group of every message sent (empty on a standard queue)
+     * @param requestLogIds    the requests of the workload: a message naming one of them is valid
+     */
+    static DeadLetterAudit of(Collection<DeadLetter> deadLetters, Collection<SentMessage> sent,
+            Map<String, String> groupByMessageId, Set<UUID> requestLogIds) {
+        Set<String> poisonedGroups = sent.stream().filter(m -> !requestLogIds.contains(m.requestLogId()))
+                .map(m -> groupByMessageId.get(m.messageId())).filter(g -> g != null).collect(Collectors.toSet());
+        int invalid = 0;
+        int behindPoison = 0;
+        int other = 0;
+        for (DeadLetter dead : deadLetters) {
+            UUID requestLogId = SentMessage.of(dead.messageId(), dead.body()).requestLogId();
+            if (!requestLogIds.contains(requestLogId)) {
+                invalid++;
+            } else if (poisonedGroups.contains(groupByMessageId.get(dead.messageId()))) {
+                behindPoison++;
+            } else {
+                other++;
+            }
+        }
+        return new DeadLetterAudit(invalid, behindPoison, other);
+    }
+
+    String text() {
+        return "%d malformed, %d valid queued behind a malformed one in their FIFO group, %d other valid"
+                .formatted(invalid, validBehindPoisonInGroup, validOther);
+    }
+}
