@@ -2,6 +2,8 @@ package io.billingsnapshot.soak;
 
 import java.time.Duration;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -22,7 +24,7 @@ final class ChaosLoop {
     private final Strike strike;
     private final Random random;
     private final AtomicLong errors = new AtomicLong();
-    private volatile boolean stopped;
+    private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile Exception lastError;
     private Thread thread;
 
@@ -41,11 +43,10 @@ final class ChaosLoop {
     }
 
     private void loop() {
-        while (!stopped) {
+        while (stopped.getCount() > 0) {
             long pause = (long) (meanPause.toMillis() * (0.5 + random.nextDouble()));
             try {
-                Thread.sleep(pause);
-                if (!stopped) {
+                if (!stopped.await(pause, TimeUnit.MILLISECONDS)) {
                     strike.strike();
                 }
             } catch (InterruptedException e) {
@@ -58,9 +59,9 @@ final class ChaosLoop {
         }
     }
 
-    /** Stops after the current strike and waits for it. */
+    /** Stops after the current strike (a pause ends at once) and waits for it. */
     void stop() throws InterruptedException {
-        stopped = true;
+        stopped.countDown();
         if (thread != null) {
             thread.join();
         }

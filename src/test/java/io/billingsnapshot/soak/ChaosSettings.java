@@ -51,7 +51,7 @@ public record ChaosSettings(
     public static ChaosSettings shortRun(boolean fifo) {
         return new ChaosSettings(fifo ? 220 : 300, fifo, 4, new java.util.Random().nextLong(), Duration.ofSeconds(40),
                 0.15, 0.15, 0.03, Duration.ofMillis(60), Duration.ofMillis(50), 0.4,
-                Duration.ofMillis(250), Duration.ofMillis(900), Duration.ofMillis(300), 8, 2, 8);
+                Duration.ofMillis(250), Duration.ofMillis(1200), Duration.ofMillis(250), 8, 2, 8);
     }
 
     /** The long soak: thousands of requests, minutes of faults. */

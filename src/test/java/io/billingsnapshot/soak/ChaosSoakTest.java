@@ -2,6 +2,15 @@ package io.billingsnapshot.soak;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.billingsnapshot.billing.QuotaDelta;
+import io.billingsnapshot.quota.DeltaPublisher;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,6 +36,39 @@ class ChaosSoakTest {
 
         assertPassedWithEveryFaultInjected(report);
         assertThat(report.mapping().groupOverlaps()).as("a FIFO group in two invocations at once").isZero();
+    }
+
+    @Test
+    void aPublisherThatAcknowledgesDeltasItNeverSentFailsTheSoak() throws Exception {
+        Properties quiet = new Properties();
+        quiet.putAll(Map.of("soak.requestLogs", "60", "soak.crashEvery", "0", "soak.outboxLeaseSeconds", "1",
+                "soak.killEveryMillis", "60000", "soak.outageEveryMillis", "60000"));
+        ChaosSettings settings = ChaosSettings.shortRun(false).withOverrides(quiet);
+
+        ChaosReport report = new ChaosSoak(settings).withPublisherBug(LosingPublisher::new).run();
+        System.out.println(report.text());
+
+        assertThat(report.passed()).isFalse();
+        assertThat(report.conservation().violations()).isNotEmpty()
+                .allSatisfy(violation -> assertThat(violation).contains("off by -"));
+    }
+
+    /** Says every third delta was accepted but never sends it: money silently lost. */
+    private static final class LosingPublisher implements DeltaPublisher {
+        private final DeltaPublisher real;
+        private final AtomicInteger seen = new AtomicInteger();
+
+        LosingPublisher(DeltaPublisher real) {
+            this.real = real;
+        }
+
+        @Override
+        public Set<UUID> publish(List<QuotaDelta> deltas) {
+            List<QuotaDelta> sent = deltas.stream().filter(d -> seen.incrementAndGet() % 3 != 0).toList();
+            Set<UUID> accepted = new HashSet<>(real.publish(sent));
+            deltas.stream().filter(d -> !sent.contains(d)).forEach(d -> accepted.add(d.deltaId()));
+            return accepted;
+        }
     }
 
     /** A soak that injected no fault of some kind would pass without proving anything. */
