@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
@@ -31,6 +30,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 final class ChaosSoak {
 
     private static final int MAX_FINAL_SWEEPS = 50;
+    private static final Duration PROGRESS_EVERY = Duration.ofSeconds(20);
     /** The one failure BatchProcessor reports without a record_failed line: closing a failed FIFO group. */
     static final String UNLOGGED_FAILURE = "later record of a failed FIFO group (no log line)";
 
@@ -64,57 +64,47 @@ final class ChaosSoak {
             Map<String, String> groupByMessageId = send(source, workload);
             String deltaQueueUrl = deltaServer.createQueue("quota-deltas");
             DeltaCollector collector = new DeltaCollector(deltaSqs, deltaQueueUrl);
-            DeltaQueueOutages outages = new DeltaQueueOutages(deltaServer, collector, settings.outageLength());
-            CrashingPublisher publisher = new CrashingPublisher(
-                    outages.gate(publisherBug.apply(new SqsDeltaPublisher(publisherSqs, deltaQueueUrl))),
-                    settings.crashEvery());
+            ChaosFaults faults = new ChaosFaults(settings, db, workload, deltaServer, collector,
+                    publisherBug.apply(new SqsDeltaPublisher(publisherSqs, deltaQueueUrl)), random);
             RecordingMetrics.Factory metrics = RecordingMetrics.factory();
             FailureLog log = new FailureLog();
 
             try (JsonLog.Redirection ignored = JsonLog.redirect(log, Clock.systemUTC());
-                    SoakHandlers handlers = new SoakHandlers(environment(db, deltaServer, deltaQueueUrl), publisher)) {
-                InFlightRequests inFlight = new InFlightRequests();
-                AtomicLong restarts = new AtomicLong();
-                ReferenceDeleter deleter = new ReferenceDeleter(db, workload, inFlight, settings, new Random(random.nextLong()));
-                BackendKiller killer = new BackendKiller(db, new Random(random.nextLong()));
-                List<ChaosLoop> chaos = List.of(
-                        new ChaosLoop("delete-references", settings.deleteEvery(), new Random(random.nextLong()),
-                                deleter::strike).start(),
-                        new ChaosLoop("kill-backends", settings.killEvery(), new Random(random.nextLong()),
-                                killer::strike).start(),
-                        new ChaosLoop("delta-queue-outage", settings.outageEvery(), new Random(random.nextLong()),
-                                outages::strike).start());
-
+                    SoakHandlers handlers = new SoakHandlers(environment(db, deltaServer, deltaQueueUrl),
+                            faults.publisher())) {
+                faults.start();
+                ChaosLoop progress = new ChaosLoop("progress", PROGRESS_EVERY, random,
+                        () -> printProgress(started, sourceSqs, source, metrics, faults)).start();
                 MappingReport mapping = new EventSourceMappingDriver(sourceSqs, source, settings.mapping())
                         .withFailureReasons(id -> log.takeReason(id).or(() -> Optional.of(UNLOGGED_FAILURE)))
-                        .run(() -> handlers.restarting(metrics, inFlight, restarts::incrementAndGet));
+                        .run(() -> handlers.restarting(metrics, faults.inFlight(), faults::environmentRestarted));
+                progress.stop();
+                faults.stop();
 
-                for (ChaosLoop loop : chaos) {
-                    loop.stop();
-                }
-                deleter.close();
-                publisher.disarm();
                 int sweepsFrom = metrics.created().size();
                 ChaosReport.FinalSweep finalSweep = finalSweep(handlers, metrics, sweepsFrom);
                 collector.drain();
-
-                ConservationResult conservation = ConservationCheck.check(db, collector, source.sent(),
-                        mapping.deadLetters());
-                List<String> newest = NewestVersionCheck.violations(db, workload.newestVersions(), mapping.deadLetters());
-                DeadLetterAudit deadLetters = DeadLetterAudit.of(mapping.deadLetters(), source.sent(), groupByMessageId,
-                        workload.requests().keySet());
-                ChaosReport.Faults faults = new ChaosReport.Faults(deleter.keysDeleted(), deleter.upstreamsDeleted(),
-                        deleter.refused(), killer.killedByState(), outages.outages(), outages.downMillis(),
-                        publisher.crashedBeforePublishing(), publisher.crashedAfterPublishing(), restarts.get(),
-                        notInjected(chaos));
                 return new ChaosReport(settings, startedAt, Duration.ofNanos(System.nanoTime() - started),
-                        machine(), workload.counts(), source.sent().size(), faults,
+                        machine(), workload.counts(), source.sent().size(), faults.tally(),
                         HandlerTallies.of(metrics.created().subList(0, sweepsFrom)), mapping, finalSweep,
                         new ChaosReport.Deltas(collector.publications(), collector.distinctDeltas(),
                                 collector.duplicatePublications()),
-                        conservation, newest, deadLetters);
+                        ConservationCheck.check(db, collector, source.sent(), mapping.deadLetters()),
+                        NewestVersionCheck.violations(db, workload.newestVersions(), mapping.deadLetters()),
+                        DeadLetterAudit.of(mapping.deadLetters(), source.sent(), groupByMessageId,
+                                workload.requests().keySet()));
             }
         }
+    }
+
+    private static void printProgress(long started, SqsClient sqs, SourceQueue source,
+            RecordingMetrics.Factory metrics, ChaosFaults faults) {
+        ChaosReport.Faults f = faults.tally();
+        System.out.printf("  ... %ds: %d messages left on the source queue, %d invocations; %d keys and upstreams "
+                + "deleted, %d backends killed, %d outages, %d invocations cut off%n",
+                (System.nanoTime() - started) / 1_000_000_000, QueueDepth.of(sqs, source.url()).total(),
+                metrics.created().size(), f.apiKeysDeleted() + f.upstreamsDeleted(), f.backendsKilled(),
+                f.deltaQueueOutages(), f.cutOffBeforePublishing() + f.cutOffAfterPublishing());
     }
 
     /** Sends the workload; returns the message group of each message sent (none on a standard queue). */
@@ -148,12 +138,6 @@ final class ChaosSoak {
         long published = metrics.created().subList(sweepsFrom, metrics.created().size()).stream()
                 .mapToLong(m -> m.counted(Metric.DELTAS_PUBLISHED)).sum();
         return new ChaosReport.FinalSweep(invocations, published, pending);
-    }
-
-    private static Map<String, Long> notInjected(List<ChaosLoop> chaos) {
-        Map<String, Long> errors = new HashMap<>();
-        chaos.stream().filter(loop -> loop.errors() > 0).forEach(loop -> errors.put(loop.name(), loop.errors()));
-        return errors;
     }
 
     private Map<String, String> environment(TestDatabase.Db db, TestSqs deltaServer, String deltaQueueUrl) {
