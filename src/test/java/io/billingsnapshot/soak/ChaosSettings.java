@@ -26,7 +26,7 @@ import java.util.Properties;
  * @param outageLength         how long each outage lasts
  * @param crashEvery           every n-th publish call dies with the invocation (0: never)
  * @param outboxLeaseSeconds   OUTBOX_LEASE_SECONDS of the handlers
- * @param maxReceiveCount      the source queue's redrive policy
+ * @param maxReceiveCount      the source queue's redrive policy (5 in template.yaml)
  */
 public record ChaosSettings(
         int requestLogs,
@@ -51,14 +51,14 @@ public record ChaosSettings(
     public static ChaosSettings shortRun(boolean fifo) {
         return new ChaosSettings(fifo ? 220 : 300, fifo, 4, new java.util.Random().nextLong(), Duration.ofSeconds(40),
                 0.15, 0.15, 0.03, Duration.ofMillis(60), Duration.ofMillis(50), 0.4,
-                Duration.ofMillis(250), Duration.ofMillis(1200), Duration.ofMillis(250), 8, 2, 8);
+                Duration.ofMillis(250), Duration.ofMillis(1200), Duration.ofMillis(250), 8, 2, 5);
     }
 
     /** The long soak: thousands of requests, minutes of faults. */
     public static ChaosSettings longRun(boolean fifo) {
         return new ChaosSettings(10_000, fifo, 4, new java.util.Random().nextLong(), Duration.ofMinutes(15),
                 0.15, 0.15, 0.02, Duration.ofMillis(120), Duration.ofMillis(50), 0.4,
-                Duration.ofMillis(500), Duration.ofSeconds(4), Duration.ofMillis(700), 40, 3, 8);
+                Duration.ofMillis(500), Duration.ofSeconds(4), Duration.ofMillis(700), 40, 3, 5);
     }
 
     /** These defaults, overridden by any {@code soak.*} system property. */
