@@ -54,9 +54,9 @@ public record ChaosSettings(
                 Duration.ofMillis(250), Duration.ofMillis(1200), Duration.ofMillis(250), 8, 2, 5);
     }
 
-    /** The long soak: thousands of requests, minutes of faults. */
+    /** The long soak: some 20,000 messages, minutes of faults. */
     public static ChaosSettings longRun(boolean fifo) {
-        return new ChaosSettings(10_000, fifo, 4, new java.util.Random().nextLong(), Duration.ofMinutes(15),
+        return new ChaosSettings(14_000, fifo, 4, new java.util.Random().nextLong(), Duration.ofMinutes(15),
                 0.15, 0.15, 0.02, Duration.ofMillis(120), Duration.ofMillis(50), 0.4,
                 Duration.ofMillis(500), Duration.ofSeconds(4), Duration.ofMillis(700), 40, 3, 5);
     }

@@ -4,7 +4,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * The long chaos soak: ten thousand requests under every fault for several minutes. Tagged
+ * The long chaos soak: some 20,000 messages under every fault for several minutes. Tagged
  * {@code soak}, which the default build excludes; run it with
  * <pre>
  * ./mvnw -B test -Dtest=ChaosSoakLongTest -Dexcluded.groups= [-Dsoak.requestLogs=20000] [-Dsoak.fifo=true] [-Dsoak.seed=...]
