@@ -2,6 +2,7 @@ package io.billingsnapshot.soak;
 
 import java.time.Duration;
 import java.util.Properties;
+import java.util.Random;
 
 /**
  * What one chaos soak sends and which faults it injects, how often. Every value can be
@@ -49,14 +50,14 @@ public record ChaosSettings(
 
     /** The CI soak: a few hundred messages, every fault several times, well under a minute. */
     public static ChaosSettings shortRun(boolean fifo) {
-        return new ChaosSettings(fifo ? 220 : 300, fifo, 4, new java.util.Random().nextLong(), Duration.ofSeconds(40),
+        return new ChaosSettings(fifo ? 220 : 300, fifo, 4, new Random().nextLong(), Duration.ofSeconds(40),
                 0.15, 0.15, 0.03, Duration.ofMillis(60), Duration.ofMillis(50), 0.4,
                 Duration.ofMillis(250), Duration.ofMillis(1200), Duration.ofMillis(250), 8, 2, 5);
     }
 
     /** The long soak: some 20,000 messages, minutes of faults. */
     public static ChaosSettings longRun(boolean fifo) {
-        return new ChaosSettings(14_000, fifo, 4, new java.util.Random().nextLong(), Duration.ofMinutes(15),
+        return new ChaosSettings(14_000, fifo, 4, new Random().nextLong(), Duration.ofMinutes(15),
                 0.15, 0.15, 0.02, Duration.ofMillis(120), Duration.ofMillis(50), 0.4,
                 Duration.ofMillis(500), Duration.ofSeconds(4), Duration.ofMillis(700), 40, 3, 5);
     }

@@ -20,14 +20,14 @@ record DeadLetterAudit(int invalid, int validBehindPoisonInGroup, int validOther
      */
     static DeadLetterAudit of(Collection<DeadLetter> deadLetters, Collection<SentMessage> sent,
             Map<String, String> groupByMessageId, Set<UUID> requestLogIds) {
-        Set<String> poisonedGroups = sent.stream().filter(m -> !requestLogIds.contains(m.requestLogId()))
+        Set<String> poisonedGroups = sent.stream().filter(m -> !valid(m.requestLogId(), requestLogIds))
                 .map(m -> groupByMessageId.get(m.messageId())).filter(g -> g != null).collect(Collectors.toSet());
         int invalid = 0;
         int behindPoison = 0;
         int other = 0;
         for (DeadLetter dead : deadLetters) {
             UUID requestLogId = SentMessage.of(dead.messageId(), dead.body()).requestLogId();
-            if (!requestLogIds.contains(requestLogId)) {
+            if (!valid(requestLogId, requestLogIds)) {
                 invalid++;
             } else if (poisonedGroups.contains(groupByMessageId.get(dead.messageId()))) {
                 behindPoison++;
@@ -36,6 +36,10 @@ record DeadLetterAudit(int invalid, int validBehindPoisonInGroup, int validOther
             }
         }
         return new DeadLetterAudit(invalid, behindPoison, other);
+    }
+
+    private static boolean valid(UUID requestLogId, Set<UUID> requestLogIds) {
+        return requestLogId != null && requestLogIds.contains(requestLogId);
     }
 
     String text() {
