@@ -96,7 +96,7 @@ class ChaosPartsTest {
         DeadLetterAudit audit = DeadLetterAudit.of(dead, sent, Map.of("m1", "g1", "m2", "g1", "m3", "g2"),
                 Set.of(blocked, unlucky));
 
-        assertThat(audit).isEqualTo(new DeadLetterAudit(1, 1, 1));
+        assertThat(audit).isEqualTo(new DeadLetterAudit(1, 1, 1, Map.of("database_connection_lost", 1L)));
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.billingsnapshot.soak;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
@@ -10,9 +11,15 @@ import java.util.stream.Collectors;
  * Which messages ended in the DLQ: the malformed ones (as they should), valid ones that were
  * queued behind a malformed one in the same FIFO message group (each receive of the poison
  * message was also a receive of them, so they reach maxReceiveCount with it, unprocessed),
- * and any other valid one, which would mean the faults exhausted a good message's receives.
+ * and any other valid one: its receives ran out, by the faults' bad luck or by a bug (its last
+ * failure reason tells which).
  */
-record DeadLetterAudit(int invalid, int validBehindPoisonInGroup, int validOther) {
+record DeadLetterAudit(int invalid, int validBehindPoisonInGroup, int validOther,
+        Map<String, Long> validOtherByReason) {
+
+    DeadLetterAudit {
+        validOtherByReason = Map.copyOf(validOtherByReason);
+    }
 
     /**
      * @param groupByMessageId the FIFO message group of every message sent (empty on a standard queue)
@@ -25,6 +32,7 @@ record DeadLetterAudit(int invalid, int validBehindPoisonInGroup, int validOther
         int invalid = 0;
         int behindPoison = 0;
         int other = 0;
+        Map<String, Long> otherByReason = new TreeMap<>();
         for (DeadLetter dead : deadLetters) {
             UUID requestLogId = SentMessage.of(dead.messageId(), dead.body()).requestLogId();
             if (!valid(requestLogId, requestLogIds)) {
@@ -33,9 +41,10 @@ record DeadLetterAudit(int invalid, int validBehindPoisonInGroup, int validOther
                 behindPoison++;
             } else {
                 other++;
+                otherByReason.merge(String.valueOf(dead.lastFailureReason()), 1L, Long::sum);
             }
         }
-        return new DeadLetterAudit(invalid, behindPoison, other);
+        return new DeadLetterAudit(invalid, behindPoison, other, otherByReason);
     }
 
     private static boolean valid(UUID requestLogId, Set<UUID> requestLogIds) {
@@ -43,7 +52,7 @@ record DeadLetterAudit(int invalid, int validBehindPoisonInGroup, int validOther
     }
 
     String text() {
-        return "%d malformed, %d valid queued behind a malformed one in their FIFO group, %d other valid"
-                .formatted(invalid, validBehindPoisonInGroup, validOther);
+        return "%d malformed, %d valid queued behind a malformed one in their FIFO group, %d other valid %s"
+                .formatted(invalid, validBehindPoisonInGroup, validOther, validOtherByReason);
     }
 }
