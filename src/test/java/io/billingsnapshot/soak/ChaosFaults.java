@@ -35,7 +35,8 @@ final class ChaosFaults {
         outages = new DeltaQueueOutages(deltaServer, collector, settings.outageLength());
         publisher = new CrashingPublisher(outages.gate(realPublisher), settings.crashEvery());
         loops = List.of(
-                new ChaosLoop("delete-references", settings.deleteEvery(), new Random(random.nextLong()), deleter::strike),
+                new ChaosLoop("delete-references", settings.deleteEvery(), new Random(random.nextLong()),
+                        deleter::strike),
                 new ChaosLoop("kill-backends", settings.killEvery(), new Random(random.nextLong()), killer::strike),
                 new ChaosLoop("delta-queue-outage", settings.outageEvery(), new Random(random.nextLong()),
                         outages::strike));

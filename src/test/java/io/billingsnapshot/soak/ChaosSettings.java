@@ -50,7 +50,7 @@ public record ChaosSettings(
 
     /** The CI soak: a few hundred messages, every fault several times, well under a minute. */
     public static ChaosSettings shortRun(boolean fifo) {
-        return new ChaosSettings(fifo ? 220 : 300, fifo, 4, new Random().nextLong(), Duration.ofSeconds(40),
+        return new ChaosSettings(fifo ? 180 : 240, fifo, 4, new Random().nextLong(), Duration.ofSeconds(40),
                 0.15, 0.15, 0.03, Duration.ofMillis(60), Duration.ofMillis(50), 0.4,
                 Duration.ofMillis(250), Duration.ofMillis(1200), Duration.ofMillis(250), 8, 2, 5);
     }

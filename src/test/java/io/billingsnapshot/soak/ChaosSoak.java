@@ -75,11 +75,15 @@ final class ChaosSoak {
                 faults.start();
                 ChaosLoop progress = new ChaosLoop("progress", PROGRESS_EVERY, random,
                         () -> printProgress(started, sourceSqs, source, metrics, faults)).start();
-                MappingReport mapping = new EventSourceMappingDriver(sourceSqs, source, settings.mapping())
-                        .withFailureReasons(id -> log.takeReason(id).or(() -> Optional.of(UNLOGGED_FAILURE)))
-                        .run(() -> handlers.restarting(metrics, faults.inFlight(), faults::environmentRestarted));
-                progress.stop();
-                faults.stop();
+                MappingReport mapping;
+                try {
+                    mapping = new EventSourceMappingDriver(sourceSqs, source, settings.mapping())
+                            .withFailureReasons(id -> log.takeReason(id).or(() -> Optional.of(UNLOGGED_FAILURE)))
+                            .run(() -> handlers.restarting(metrics, faults.inFlight(), faults::environmentRestarted));
+                } finally {
+                    progress.stop();
+                    faults.stop();
+                }
 
                 int sweepsFrom = metrics.created().size();
                 ChaosReport.FinalSweep finalSweep = finalSweep(handlers, metrics, sweepsFrom);
@@ -123,7 +127,8 @@ final class ChaosSoak {
      * The scheduled sweep ({@code {"Records": []}}), once every lease has passed, repeated
      * while it still finds pending deltas (each invocation sweeps at most OUTBOX_SWEEP_LIMIT).
      */
-    private ChaosReport.FinalSweep finalSweep(SoakHandlers handlers, RecordingMetrics.Factory metrics, int sweepsFrom) throws InterruptedException {
+    private ChaosReport.FinalSweep finalSweep(SoakHandlers handlers, RecordingMetrics.Factory metrics, int sweepsFrom)
+            throws InterruptedException {
         Thread.sleep(Duration.ofSeconds(settings.outboxLeaseSeconds()).plusMillis(500).toMillis());
         SoakHandlers.Instance sweeper = handlers.newInstance(metrics);
         SQSEvent empty = new SQSEvent();
@@ -131,7 +136,8 @@ final class ChaosSoak {
         int invocations = 0;
         long pending;
         do {
-            sweeper.handler().handleRequest(empty, FakeLambdaContext.startingNow(Duration.ofSeconds(30), Clock.systemUTC()));
+            sweeper.handler().handleRequest(empty,
+                    FakeLambdaContext.startingNow(Duration.ofSeconds(30), Clock.systemUTC()));
             invocations++;
             pending = metrics.last().counted(Metric.OUTBOX_PENDING);
         } while (pending > 0 && invocations < MAX_FINAL_SWEEPS);

@@ -52,7 +52,9 @@ record ChaosWorkload(
         List<UUID> keys = ids(Math.max(4, n / 5), random);
         Map<UUID, Double> upstreams = new HashMap<>();
         double[] multipliers = {1, 1, 0.8, 1.25, 1.5, 2};
-        ids(Math.max(3, n / 20), random).forEach(u -> upstreams.put(u, multipliers[random.nextInt(multipliers.length)]));
+        for (UUID upstream : ids(Math.max(3, n / 20), random)) {
+            upstreams.put(upstream, multipliers[random.nextInt(multipliers.length)]);
+        }
         List<UUID> upstreamIds = List.copyOf(upstreams.keySet());
 
         Map<UUID, Request> requests = new HashMap<>();

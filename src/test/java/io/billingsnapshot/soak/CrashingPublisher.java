@@ -39,7 +39,8 @@ final class CrashingPublisher implements DeltaPublisher {
         Set<UUID> accepted = delegate.publish(deltas);
         if (crash) {
             crashedAfterPublishing.incrementAndGet();
-            throw new SimulatedLambdaTimeout("after SQS accepted " + accepted.size() + " deltas, before the outbox delete");
+            throw new SimulatedLambdaTimeout(
+                    "after SQS accepted " + accepted.size() + " deltas, before the outbox delete");
         }
         return accepted;
     }

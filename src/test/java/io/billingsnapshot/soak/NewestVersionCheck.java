@@ -23,7 +23,8 @@ import java.util.stream.Collectors;
  */
 final class NewestVersionCheck {
 
-    private static final String SNAPSHOTS = "SELECT request_log_id, billed_at, completion_tokens FROM request_billing_snapshots";
+    private static final String SNAPSHOTS = """
+            SELECT request_log_id, billed_at, completion_tokens FROM request_billing_snapshots""";
 
     private NewestVersionCheck() {
     }
