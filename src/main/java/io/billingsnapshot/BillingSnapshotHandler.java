@@ -46,11 +46,8 @@ public final class BillingSnapshotHandler implements RequestHandler<SQSEvent, SQ
                 ? clock.instant().plus(NO_CONTEXT_BUDGET)
                 : clock.instant().plusMillis(context.getRemainingTimeInMillis());
         List<SQSEvent.SQSMessage> records = event == null || event.getRecords() == null ? List.of() : event.getRecords();
-        JsonLog.setRequestId(context == null ? null : context.getAwsRequestId());
-        try {
+        try (var requestScope = JsonLog.withRequestId(context == null ? null : context.getAwsRequestId())) {
             return processor.process(records, deadline);
-        } finally {
-            JsonLog.setRequestId(null);
         }
     }
 }

@@ -3,7 +3,8 @@ package io.billingsnapshot;
 import io.billingsnapshot.config.Config;
 import io.billingsnapshot.db.DatabaseConnections;
 import io.billingsnapshot.message.MessageParser;
-import io.billingsnapshot.metrics.Metrics;
+import io.billingsnapshot.metrics.EmfMetrics;
+import io.billingsnapshot.metrics.MetricsFactory;
 import io.billingsnapshot.processing.BatchProcessor;
 import io.billingsnapshot.processing.SetBasedBatch;
 import io.billingsnapshot.processing.SingleMessageProcessor;
@@ -34,11 +35,11 @@ public final class Wiring {
         Config config = Config.fromEnvironment(environment);
         return create(config, new DatabaseConnections(config.database()),
                 new SqsDeltaPublisher(sqsClient(config), config.quotaDeltaQueueUrl()),
-                Wiring::metricsPending, Clock.systemUTC(), UUID::randomUUID);
+                EmfMetrics.factory(config.metricsNamespace()), Clock.systemUTC(), UUID::randomUUID);
     }
 
     public static BatchProcessor create(Config config, DatabaseConnections connections, DeltaPublisher publisher,
-            Supplier<Metrics> metrics, Clock clock, Supplier<UUID> deltaIds) {
+            MetricsFactory metrics, Clock clock, Supplier<UUID> deltaIds) {
         Outbox outbox = new Outbox();
         MessageParser parser = new MessageParser();
         SingleMessageProcessor processor = new SingleMessageProcessor(new RequestLogs(), new PriceCatalog(),
@@ -56,15 +57,5 @@ public final class Wiring {
         SqsClientBuilder builder = SqsClient.builder().httpClient(UrlConnectionHttpClient.create());
         config.sqsEndpoint().ifPresent(builder::endpointOverride);
         return builder.build();
-    }
-
-    // Replaced by the EMF metrics of the operations work.
-    private static Metrics metricsPending() {
-        return new Metrics() {
-            public void count(io.billingsnapshot.metrics.Metric metric, long value) { }
-            public void fkRetry(io.billingsnapshot.billing.ReferenceColumn column) { }
-            public void batchDuration(java.time.Duration duration) { }
-            public void flush() { }
-        };
     }
 }

@@ -10,6 +10,7 @@ import io.billingsnapshot.message.MessageParser;
 import io.billingsnapshot.message.RequestCompletion;
 import io.billingsnapshot.metrics.Metric;
 import io.billingsnapshot.metrics.Metrics;
+import io.billingsnapshot.metrics.MetricsFactory;
 import io.billingsnapshot.quota.OutboxRelay;
 import io.billingsnapshot.db.SqlStates;
 import java.sql.Connection;
@@ -22,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.Supplier;
 
 /**
  * Processes one SQS batch: the whole batch in one transaction ({@link SetBasedBatch}), or,
@@ -39,14 +39,14 @@ public final class BatchProcessor {
     private final SingleMessageProcessor processor;
     private final SetBasedBatch setBased;
     private final OutboxRelay relay;
-    private final Supplier<Metrics> metricsPerInvocation;
+    private final MetricsFactory metricsPerInvocation;
     private final Clock clock;
     private final Duration deadlineReserve;
 
     private static final String CONNECTION_LOST = "database_connection_lost";
 
     public BatchProcessor(DatabaseConnections connections, MessageParser parser, SingleMessageProcessor processor,
-            SetBasedBatch setBased, OutboxRelay relay, Supplier<Metrics> metricsPerInvocation, Clock clock,
+            SetBasedBatch setBased, OutboxRelay relay, MetricsFactory metricsPerInvocation, Clock clock,
             Duration deadlineReserve) {
         this.connections = connections;
         this.parser = parser;
@@ -64,7 +64,7 @@ public final class BatchProcessor {
      */
     public SQSBatchResponse process(List<SQSMessage> records, Instant deadline) {
         Instant start = clock.instant();
-        Metrics metrics = metricsPerInvocation.get();
+        Metrics metrics = metricsPerInvocation.newInvocation();
         BatchResult result = new BatchResult(records);
         Map<UUID, SQSMessage> deltaSources = new LinkedHashMap<>();
         Map<UUID, QuotaDelta> deltas = new LinkedHashMap<>();

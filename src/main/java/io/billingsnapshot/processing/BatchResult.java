@@ -2,6 +2,7 @@ package io.billingsnapshot.processing;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
+import io.billingsnapshot.logging.JsonLog;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -14,6 +15,8 @@ import java.util.Set;
  * earlier one it will redeliver.
  */
 final class BatchResult {
+
+    private static final JsonLog LOG = JsonLog.get(BatchResult.class);
 
     private final List<SQSMessage> records;
     private final Set<String> failedMessageIds = new LinkedHashSet<>();
@@ -50,7 +53,10 @@ final class BatchResult {
                 continue;
             }
             if (seenFailure.contains(group)) {
-                failedMessageIds.add(record.getMessageId());
+                if (failedMessageIds.add(record.getMessageId())) {
+                    LOG.warn("record_failed", "messageId", record.getMessageId(),
+                            "reason", "earlier_message_in_group_failed");
+                }
             } else if (failed(record)) {
                 seenFailure.add(group);
             }

@@ -47,8 +47,8 @@ class FailureIsolationTest {
 
         assertThat(failedIds(response)).containsExactly("bad-json", "missing-log");
         assertThat(fixture.count("SELECT count(*) FROM request_billing_snapshots")).isEqualTo(1);
-        assertThat(fixture.metrics.count(Metric.INVALID_MESSAGES)).isEqualTo(1);
-        assertThat(fixture.metrics.count(Metric.BATCH_ITEM_FAILURES)).isEqualTo(2);
+        assertThat(fixture.metrics.counted(Metric.INVALID_MESSAGES)).isEqualTo(1);
+        assertThat(fixture.metrics.counted(Metric.BATCH_ITEM_FAILURES)).isEqualTo(2);
         assertThat(fixture.drainDeltas()).hasSize(1);
     }
 

@@ -57,7 +57,7 @@ class FastPathFallbackTest {
         }
 
         assertThat(failedIds(response)).isEmpty();
-        assertThat(fixture.metrics.count(Metric.FAST_PATH_FALLBACKS)).isEqualTo(1);
+        assertThat(fixture.metrics.counted(Metric.FAST_PATH_FALLBACKS)).isEqualTo(1);
         assertThat(fixture.snapshotColumn(raced.requestLogId(), "api_key_id")).isNull();
         assertThat(fixture.snapshotColumn(raced.requestLogId(), "upstream_id")).isEqualTo(raced.upstreamId());
         assertThat(fixture.snapshotColumn(other.requestLogId(), "api_key_id")).isEqualTo(other.apiKeyId());
@@ -88,7 +88,7 @@ class FastPathFallbackTest {
         }
 
         assertThat(failedIds(response)).isEmpty();
-        assertThat(fixture.metrics.count(Metric.FAST_PATH_FALLBACKS)).isEqualTo(1);
+        assertThat(fixture.metrics.counted(Metric.FAST_PATH_FALLBACKS)).isEqualTo(1);
         assertThat(fixture.snapshotColumn(raced.requestLogId(), "billed_at").toString()).startsWith("2026-11-30 11:00");
         // Their row charged $10 already; ours is $10 too, so the per-message path publishes nothing for it.
         assertThat(fixture.drainDeltas()).singleElement()

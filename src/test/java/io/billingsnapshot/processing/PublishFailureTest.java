@@ -38,7 +38,7 @@ class PublishFailureTest {
         var failed = handler.handleRequest(event(record("m1", request.body("2026-11-30T11:00:00Z"))), null);
 
         assertThat(failedIds(failed)).containsExactly("m1");
-        assertThat(fixture.metrics.count(Metric.DELTA_PUBLISH_FAILURES)).isPositive();
+        assertThat(fixture.metrics.counted(Metric.DELTA_PUBLISH_FAILURES)).isPositive();
         assertThat(fixture.count("SELECT count(*) FROM billing_quota_delta_outbox")).isEqualTo(1);
 
         fixture.sqs.resume();
@@ -73,6 +73,6 @@ class PublishFailureTest {
     void anEmptyEventOnlySweepsTheOutbox() {
         var response = fixture.handler().handleRequest(new SQSEvent(), null);
         assertThat(response.getBatchItemFailures()).isEqualTo(List.of());
-        assertThat(fixture.metrics.count(Metric.OUTBOX_PENDING)).isZero();
+        assertThat(fixture.metrics.counted(Metric.OUTBOX_PENDING)).isZero();
     }
 }

@@ -112,7 +112,7 @@ class QuotaDeltaExactlyOnceTest {
 
         assertThat(failedIds(response)).isEmpty();
         assertThat(fixture.snapshotColumn(request.requestLogId(), "final_cost")).isEqualTo(10.0);
-        assertThat(fixture.metrics.count(Metric.STALE_MESSAGES)).isEqualTo(1);
+        assertThat(fixture.metrics.counted(Metric.STALE_MESSAGES)).isEqualTo(1);
         assertThat(fixture.drainDeltas()).isEmpty();
     }
 

@@ -51,8 +51,8 @@ class SetBasedBatchTest {
                 record("c", c.body(0, 1_000_000, "2026-11-30T11:00:00Z"))), null);
 
         assertThat(failedIds(response)).isEmpty();
-        assertThat(fixture.metrics.count(Metric.FAST_PATH_FALLBACKS)).isZero();
-        assertThat(fixture.metrics.count(Metric.SNAPSHOTS_WRITTEN)).isEqualTo(3);
+        assertThat(fixture.metrics.counted(Metric.FAST_PATH_FALLBACKS)).isZero();
+        assertThat(fixture.metrics.counted(Metric.SNAPSHOTS_WRITTEN)).isEqualTo(3);
         assertThat(fixture.snapshotColumn(a.requestLogId(), "final_cost")).isEqualTo(10.0);
         assertThat(fixture.snapshotColumn(b.requestLogId(), "final_cost")).isEqualTo(4.0);
         assertThat(fixture.snapshotColumn(c.requestLogId(), "final_cost")).isEqualTo(8.0);
@@ -73,11 +73,11 @@ class SetBasedBatchTest {
                 record("m4", request.body(5_000_000, 1_000_000, "2026-11-30T11:10:00Z"))), null);
 
         assertThat(failedIds(response)).isEmpty();
-        assertThat(fixture.metrics.count(Metric.FAST_PATH_FALLBACKS)).isZero();
+        assertThat(fixture.metrics.counted(Metric.FAST_PATH_FALLBACKS)).isZero();
         assertThat(fixture.snapshotColumn(request.requestLogId(), "prompt_tokens")).isEqualTo(3_000_000);
         assertThat(fixture.snapshotColumn(request.requestLogId(), "final_cost")).isEqualTo(14.0);
-        assertThat(fixture.metrics.count(Metric.SNAPSHOTS_WRITTEN)).isEqualTo(3);
-        assertThat(fixture.metrics.count(Metric.STALE_MESSAGES)).isEqualTo(1);
+        assertThat(fixture.metrics.counted(Metric.SNAPSHOTS_WRITTEN)).isEqualTo(3);
+        assertThat(fixture.metrics.counted(Metric.STALE_MESSAGES)).isEqualTo(1);
         // One delta, the net of the three writes: +10, +2, +2.
         assertThat(fixture.drainDeltas()).singleElement().satisfies(d -> assertThat(d.adjustments()).containsExactly(
                 new Adjustment(Adjustment.Scope.API_KEY, request.apiKeyId(), new BigDecimal("14.0000000000")),
@@ -113,8 +113,8 @@ class SetBasedBatchTest {
                 record("older", request.body(7, 7, "2026-11-30T10:00:00Z"))), null);
 
         assertThat(failedIds(response)).isEmpty();
-        assertThat(fixture.metrics.count(Metric.FAST_PATH_FALLBACKS)).isZero();
-        assertThat(fixture.metrics.count(Metric.STALE_MESSAGES)).isEqualTo(2);
+        assertThat(fixture.metrics.counted(Metric.FAST_PATH_FALLBACKS)).isZero();
+        assertThat(fixture.metrics.counted(Metric.STALE_MESSAGES)).isEqualTo(2);
         assertThat(fixture.snapshotColumn(request.requestLogId(), "final_cost")).isEqualTo(10.0);
         assertThat(fixture.drainDeltas()).isEmpty();
     }
@@ -131,8 +131,8 @@ class SetBasedBatchTest {
                 record("good", good.body("2026-11-30T11:00:00Z"))), null);
 
         assertThat(failedIds(response)).containsExactly("bad-json", "missing-log");
-        assertThat(fixture.metrics.count(Metric.FAST_PATH_FALLBACKS)).isZero();
-        assertThat(fixture.metrics.count(Metric.INVALID_MESSAGES)).isEqualTo(1);
+        assertThat(fixture.metrics.counted(Metric.FAST_PATH_FALLBACKS)).isZero();
+        assertThat(fixture.metrics.counted(Metric.INVALID_MESSAGES)).isEqualTo(1);
         assertThat(fixture.count("SELECT count(*) FROM request_billing_snapshots")).isEqualTo(1);
         assertThat(fixture.drainDeltas()).hasSize(1);
     }
@@ -150,7 +150,7 @@ class SetBasedBatchTest {
                 fifo("a3", "group-a", a3.body("2026-11-30T11:00:00Z"))), null);
 
         assertThat(failedIds(response)).containsExactly("a2", "a3");
-        assertThat(fixture.metrics.count(Metric.FAST_PATH_FALLBACKS)).isZero();
+        assertThat(fixture.metrics.counted(Metric.FAST_PATH_FALLBACKS)).isZero();
         assertThat(fixture.snapshotColumn(a1.requestLogId(), "final_cost")).isEqualTo(10.0);
         assertThat(fixture.snapshotColumn(b1.requestLogId(), "final_cost")).isEqualTo(10.0);
         assertThat(fixture.snapshotColumn(a3.requestLogId(), "final_cost")).as("a3 is not written").isNull();
@@ -168,7 +168,7 @@ class SetBasedBatchTest {
                 record("good", good.body("2026-11-30T11:00:00Z"))), null);
 
         assertThat(failedIds(response)).containsExactly("expensive");
-        assertThat(fixture.metrics.count(Metric.FAST_PATH_FALLBACKS)).isEqualTo(1);
+        assertThat(fixture.metrics.counted(Metric.FAST_PATH_FALLBACKS)).isEqualTo(1);
         assertThat(fixture.snapshotColumn(good.requestLogId(), "final_cost")).isEqualTo(10.0);
         assertThat(fixture.drainDeltas()).singleElement()
                 .satisfies(d -> assertThat(d.requestLogId()).isEqualTo(good.requestLogId()));
@@ -198,12 +198,12 @@ class SetBasedBatchTest {
         var handler = fixture.handler();
         fixture.sqs.stop();
         handler.handleRequest(event(record("m1", request.body("2026-11-30T11:00:00Z"))), null);
-        assertThat(fixture.metrics.count(Metric.OUTBOX_PENDING)).isEqualTo(1);
+        assertThat(fixture.metrics.counted(Metric.OUTBOX_PENDING)).isEqualTo(1);
 
         fixture.sqs.resume();
         handler.handleRequest(event(), null);
 
-        assertThat(fixture.metrics.count(Metric.OUTBOX_PENDING)).as("1 + 0").isEqualTo(1);
+        assertThat(fixture.metrics.counted(Metric.OUTBOX_PENDING)).as("1 + 0").isEqualTo(1);
         assertThat(fixture.drainDeltas()).hasSize(1);
     }
 

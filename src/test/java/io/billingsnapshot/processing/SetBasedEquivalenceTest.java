@@ -98,13 +98,13 @@ class SetBasedEquivalenceTest {
         List<String> perMessageFailed = run(perMessage, world.event(), perMessageMetrics);
         List<String> setBasedFailed = run(setBased, world.event(), setBasedMetrics);
 
-        assertThat(setBasedMetrics.count(Metric.FAST_PATH_FALLBACKS)).as("set-based fallbacks").isZero();
+        assertThat(setBasedMetrics.counted(Metric.FAST_PATH_FALLBACKS)).as("set-based fallbacks").isZero();
         assertThat(setBasedFailed).as("batch response").isEqualTo(perMessageFailed);
         assertThat(snapshots(setBased)).as("snapshot rows").isEqualTo(snapshots(perMessage));
         assertThat(netQuota(setBased)).as("net quota per key and upstream").isEqualTo(netQuota(perMessage));
         for (Metric metric : List.of(Metric.MESSAGES_PROCESSED, Metric.SNAPSHOTS_WRITTEN, Metric.STALE_MESSAGES,
                 Metric.INVALID_MESSAGES, Metric.BATCH_ITEM_FAILURES)) {
-            assertThat(setBasedMetrics.count(metric)).as(metric.metricName()).isEqualTo(perMessageMetrics.count(metric));
+            assertThat(setBasedMetrics.counted(metric)).as(metric.metricName()).isEqualTo(perMessageMetrics.counted(metric));
         }
         for (Side side : List.of(perMessage, setBased)) {
             assertThat(count(side, "SELECT count(*) FROM billing_quota_delta_outbox")).as("outbox left").isZero();

@@ -1,0 +1,147 @@
+package io.billingsnapshot.metrics;
+
+import io.billingsnapshot.billing.ReferenceColumn;
+import io.billingsnapshot.config.ConfigException;
+import io.billingsnapshot.config.EnvVars;
+import io.billingsnapshot.logging.JsonLog;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReference;
+import software.amazon.cloudwatchlogs.emf.environment.Environment;
+import software.amazon.cloudwatchlogs.emf.exception.InvalidNamespaceException;
+import software.amazon.cloudwatchlogs.emf.logger.MetricsLogger;
+import software.amazon.cloudwatchlogs.emf.model.DimensionSet;
+import software.amazon.cloudwatchlogs.emf.model.Unit;
+
+/**
+ * The metrics of one invocation in CloudWatch Embedded Metric Format, written by the
+ * aws-embedded-metrics library on {@link #flush()}.
+ *
+ * <p>An EMF document gives every metric in it the same dimension sets, and a dimension's value
+ * is a single member of the document. So one flush writes:
+ * <ul>
+ *   <li>one document with every {@link Metric} counter (zeros included, so each alarm and graph
+ *       has a data point per invocation) and {@value Metric#BATCH_DURATION}, with one empty
+ *       dimension set: no dimensions;</li>
+ *   <li>one document per column that had FK retries, {@value Metric#FK_RETRIES} with the dimension
+ *       sets {@code [Column]} and {@code []}: the library's dimension sets publish the one value
+ *       both per column and as the total across columns.</li>
+ * </ul>
+ * The library's default dimensions (LogGroup, ServiceName, ServiceType) are replaced, so the
+ * alarms in template.yaml match on exactly these dimensions.
+ *
+ * <p>Thread-safe: records may be processed in parallel within an invocation.
+ */
+public final class EmfMetrics implements Metrics {
+
+    static final String REQUEST_ID_PROPERTY = "requestId";
+
+    private static final JsonLog LOG = JsonLog.get(EmfMetrics.class);
+
+    private final String namespace;
+    private final Environment environment;
+    private final Clock clock;
+    private final AtomicLongArray counts = new AtomicLongArray(Metric.values().length);
+    private final AtomicLongArray fkRetries = new AtomicLongArray(ReferenceColumn.values().length);
+    private final AtomicReference<Duration> batchDuration = new AtomicReference<>();
+    private final AtomicBoolean flushed = new AtomicBoolean();
+
+    private EmfMetrics(String namespace, Environment environment, Clock clock) {
+        this.namespace = namespace;
+        this.environment = environment;
+        this.clock = clock;
+    }
+
+    /** Metrics on stdout, where Lambda sends them to CloudWatch Logs. */
+    public static MetricsFactory factory(String namespace) {
+        return factory(namespace, System.out, Clock.systemUTC());
+    }
+
+    /**
+     * Metrics written to {@code out}, stamped with {@code clock}'s time at flush.
+     *
+     * @throws ConfigException naming {@value EnvVars#METRICS_NAMESPACE} when CloudWatch would
+     *     reject the namespace, so a bad value fails the init rather than every flush
+     */
+    public static MetricsFactory factory(String namespace, PrintStream out, Clock clock) {
+        try {
+            new MetricsLogger(new PrintStreamEnvironment(out)).setNamespace(namespace);
+        } catch (InvalidNamespaceException | NullPointerException e) {
+            throw new ConfigException(EnvVars.METRICS_NAMESPACE + " is not a valid CloudWatch namespace: '"
+                    + namespace + "' (letters, digits and . _ # : / - only)");
+        }
+        Environment environment = new PrintStreamEnvironment(out);
+        return () -> new EmfMetrics(namespace, environment, clock);
+    }
+
+    @Override
+    public void count(Metric metric, long value) {
+        if (value < 0) {
+            throw new IllegalArgumentException(metric.metricName() + " cannot count " + value);
+        }
+        counts.addAndGet(metric.ordinal(), value);
+    }
+
+    @Override
+    public void fkRetry(ReferenceColumn column) {
+        fkRetries.incrementAndGet(column.ordinal());
+    }
+
+    /** The invocation's duration; a second call replaces the first. */
+    @Override
+    public void batchDuration(Duration duration) {
+        batchDuration.set(duration);
+    }
+
+    /**
+     * Writes everything counted so far. Only the first call writes; later calls and later counts
+     * are ignored. Never throws: losing one invocation's metrics must not fail its batch.
+     */
+    @Override
+    public void flush() {
+        if (!flushed.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            Instant now = clock.instant();
+            writeCounters(now);
+            for (ReferenceColumn column : ReferenceColumn.values()) {
+                long retries = fkRetries.get(column.ordinal());
+                if (retries > 0) {
+                    writeFkRetries(now, column, retries);
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.error("metrics_flush_failed", e, "namespace", namespace);
+        }
+    }
+
+    private void writeCounters(Instant now) {
+        MetricsLogger document = document(now).setDimensions(new DimensionSet());
+        for (Metric metric : Metric.values()) {
+            document.putMetric(metric.metricName(), counts.get(metric.ordinal()), Unit.COUNT);
+        }
+        Duration duration = batchDuration.get();
+        if (duration != null) {
+            document.putMetric(Metric.BATCH_DURATION, duration.toMillis(), Unit.MILLISECONDS);
+        }
+        document.flush();
+    }
+
+    private void writeFkRetries(Instant now, ReferenceColumn column, long retries) {
+        document(now)
+                .setDimensions(DimensionSet.of(Metric.COLUMN_DIMENSION, column.columnName()), new DimensionSet())
+                .putMetric(Metric.FK_RETRIES, retries, Unit.COUNT)
+                .flush();
+    }
+
+    private MetricsLogger document(Instant now) {
+        MetricsLogger document = new MetricsLogger(environment).setNamespace(namespace).setTimestamp(now);
+        JsonLog.requestId().ifPresent(id -> document.putProperty(REQUEST_ID_PROPERTY, id));
+        return document;
+    }
+}

@@ -1,0 +1,184 @@
+package io.billingsnapshot.reliability;
+
+import static io.billingsnapshot.testing.BillingFixture.failedIds;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import io.billingsnapshot.BillingSnapshotHandler;
+import io.billingsnapshot.billing.QuotaDelta;
+import io.billingsnapshot.quota.DeltaJson;
+import io.billingsnapshot.testing.BillingFixture;
+import io.billingsnapshot.testing.RecordingMetrics;
+import io.billingsnapshot.testing.TestDatabase;
+import io.billingsnapshot.testing.TestSqs;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * The database goes away and comes back, for real: this test's own PostgreSQL server (not the
+ * shared one other tests use) is stopped and started again on the same port and data
+ * directory, under the same handler instance, as RDS Proxy would see a failover or a restart.
+ */
+class DatabaseOutageTest {
+
+    private static final Duration QUICKLY = Duration.ofSeconds(3);
+
+    @TempDir
+    Path dataDirectory;
+
+    private RestartablePostgres postgres;
+    private TestDatabase.Db db;
+    private Ledger ledger;
+    private TestSqs sqs;
+    private String deltaQueueUrl;
+    private final MutableClock clock = new MutableClock(BillingFixture.NOW);
+    private final RecordingMetrics metrics = new RecordingMetrics();
+    private WiredHandler wired;
+    private BillingSnapshotHandler handler;
+
+    @BeforeEach
+    void setUp() {
+        postgres = new RestartablePostgres(dataDirectory);
+        db = postgres.db();
+        ledger = new Ledger(db);
+        ledger.seedPrices();
+        sqs = TestSqs.start();
+        deltaQueueUrl = sqs.createQueue("quota-deltas");
+        Map<String, String> env = new HashMap<>();
+        env.put("DB_URL", db.url());
+        env.put("DB_SSL_MODE", "disable");
+        // Small driver timeouts, so an unreachable database costs seconds, not the defaults' tens of seconds.
+        env.put("DB_CONNECT_TIMEOUT_SECONDS", "2");
+        env.put("DB_LOGIN_TIMEOUT_SECONDS", "3");
+        env.put("DB_SOCKET_TIMEOUT_SECONDS", "5");
+        env.put("DB_USER", "postgres");
+        env.put("DB_AUTH", "password");
+        env.put("DB_PASSWORD", "postgres");
+        env.put("QUOTA_DELTA_QUEUE_URL", deltaQueueUrl);
+        env.put("SQS_ENDPOINT_URL", sqs.endpoint().toString());
+        env.put("OUTBOX_LEASE_SECONDS", "60");
+        wired = new WiredHandler(env, sqs, clock, () -> metrics);
+        handler = wired.handler;
+    }
+
+    @AfterEach
+    void tearDown() {
+        ledger.close();
+        wired.close();
+        sqs.close();
+        postgres.close();
+    }
+
+    @Test
+    void batchesDuringAnOutageFailQuicklyAndTheSameHandlerResumesWhenTheDatabaseReturns() {
+        List<GoodMessage> messages = messages(12);
+        SQSBatchResponse before = handler.handleRequest(SqsEvents.of(standard(messages.subList(0, 4))), null);
+        assertThat(failedIds(before)).isEmpty();
+
+        postgres.stop();
+        List<SqsRecord> failed = new ArrayList<>();
+        for (List<GoodMessage> batch : List.of(messages.subList(4, 8), messages.subList(8, 12))) {
+            Instant start = Instant.now();
+            List<SqsRecord> records = standard(batch);
+            List<SqsRecord> failedNow = Redelivery.deliver(handler, records);
+
+            assertThat(Duration.between(start, Instant.now())).isLessThan(QUICKLY);
+            assertThat(failedNow).extracting(SqsRecord::messageId)
+                    .containsExactlyElementsOf(records.stream().map(SqsRecord::messageId).toList());
+            failed.addAll(failedNow);
+        }
+
+        postgres.start();
+        assertThat(Redelivery.deliver(handler, failed)).as("redelivered to the same handler").isEmpty();
+
+        assertEveryMessageWrittenAndPublishedOnce(messages, drainDeltas());
+    }
+
+    /**
+     * Stopped while a record's write is in flight: that write is rolled back by the server,
+     * the records after it cannot reach it, and the ones before it committed but could not
+     * have their deltas marked published, so the whole batch is reported failed. Their deltas
+     * wait in the outbox and a later invocation publishes them once the lease has passed.
+     */
+    @Test
+    void theDatabaseStoppingMidBatchFailsTheWholeBatchAndRedeliveryLosesAndDoublesNothing() throws Exception {
+        SlowInserts.install(db);
+        List<GoodMessage> messages = messages(6);
+        SlowInserts.slow(db, messages.get(2).request().requestLogId(), Duration.ofSeconds(30));
+        List<SqsRecord> records = standard(messages);
+
+        CompletableFuture<List<SqsRecord>> run = CompletableFuture.supplyAsync(() -> Redelivery.deliver(handler, records));
+        SlowInserts.awaitSleepingBackend(db, Duration.ofSeconds(20));
+        postgres.stop();
+        List<SqsRecord> failed = run.get();
+
+        assertThat(failed).extracting(SqsRecord::messageId)
+                .containsExactlyElementsOf(records.stream().map(SqsRecord::messageId).toList());
+        postgres.start();
+        assertThat(ledger.snapshots()).as("the two records before the stop committed").isEqualTo(2);
+        assertThat(ledger.snapshots(messages.get(2).request().requestLogId())).as("the one in flight rolled back")
+                .isZero();
+        assertThat(ledger.outboxRows()).isEqualTo(2);
+
+        SlowInserts.clear(db);
+        assertThat(Redelivery.deliver(handler, failed)).isEmpty();
+        List<QuotaDelta> published = drainDeltas();
+        clock.advance(Duration.ofSeconds(61)); // past the lease the failed invocation held on its deltas
+        assertThat(failedIds(handler.handleRequest(SqsEvents.of(List.of()), null))).isEmpty();
+        published.addAll(drainDeltas());
+
+        assertEveryMessageWrittenAndPublishedOnce(messages, published);
+    }
+
+    private void assertEveryMessageWrittenAndPublishedOnce(List<GoodMessage> messages, List<QuotaDelta> published) {
+        assertThat(ledger.snapshots()).isEqualTo(messages.size());
+        for (GoodMessage message : messages) {
+            assertThat(ledger.finalCost(message.request().requestLogId())).as("final_cost of %s", message.messageId())
+                    .isCloseTo(message.cost().doubleValue(), within(1e-12));
+            message.assertPublishedOnceIn(published);
+        }
+        assertThat(published).hasSize(messages.size());
+        assertThat(ledger.outboxRows()).isZero();
+    }
+
+    private List<GoodMessage> messages(int count) {
+        List<GoodMessage> messages = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            messages.add(new GoodMessage("m" + i, ledger.request(), 10_000 * (i + 1), 3_000 * (i + 1)));
+        }
+        return messages;
+    }
+
+    private static List<SqsRecord> standard(List<GoodMessage> messages) {
+        return messages.stream().map(GoodMessage::standard).toList();
+    }
+
+    private List<QuotaDelta> drainDeltas() {
+        List<QuotaDelta> deltas = new ArrayList<>();
+        try (SqsClient client = sqs.client()) {
+            while (true) {
+                var received = client.receiveMessage(r -> r.queueUrl(deltaQueueUrl).maxNumberOfMessages(10)
+                        .waitTimeSeconds(0)).messages();
+                if (received.isEmpty()) {
+                    return deltas;
+                }
+                for (var m : received) {
+                    deltas.add(DeltaJson.read(m.body()));
+                    client.deleteMessage(r -> r.queueUrl(deltaQueueUrl).receiptHandle(m.receiptHandle()));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package io.billingsnapshot.reliability;
+
+import static io.billingsnapshot.testing.BillingFixture.failedIds;
+
+import io.billingsnapshot.BillingSnapshotHandler;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * SQS's side of partial batch failures, in miniature: the records a response reports failed
+ * come back, in their order (as a FIFO queue keeps them), with their receive count raised,
+ * until they succeed or reach the dead-letter queue after {@code maxReceives} deliveries.
+ */
+final class Redelivery {
+
+    private static final int BATCH_SIZE = 10;
+
+    private Redelivery() {
+    }
+
+    /** Delivers the records in batches of ten; returns the failed ones, each ready for redelivery. */
+    static List<SqsRecord> deliver(BillingSnapshotHandler handler, List<SqsRecord> records) {
+        List<SqsRecord> failed = new ArrayList<>();
+        for (int from = 0; from < records.size(); from += BATCH_SIZE) {
+            List<SqsRecord> batch = records.subList(from, Math.min(from + BATCH_SIZE, records.size()));
+            Set<String> failedIds = new HashSet<>(failedIds(handler.handleRequest(SqsEvents.of(batch), null)));
+            batch.stream().filter(r -> failedIds.contains(r.messageId())).map(SqsRecord::redelivered).forEach(failed::add);
+        }
+        return failed;
+    }
+
+    /** Redelivers until nothing is pending; returns what ended in the dead-letter queue. */
+    static List<SqsRecord> untilDrained(BillingSnapshotHandler handler, List<SqsRecord> pending, int maxReceives) {
+        List<SqsRecord> deadLetters = new ArrayList<>();
+        while (!pending.isEmpty()) {
+            List<SqsRecord> again = new ArrayList<>();
+            for (SqsRecord record : deliver(handler, pending)) {
+                (record.receiveCount() > maxReceives ? deadLetters : again).add(record);
+            }
+            pending = again;
+        }
+        return deadLetters;
+    }
+}

@@ -1,0 +1,62 @@
+package io.billingsnapshot.soak;
+
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The outcome of a {@link ConservationCheck}: the figures, and every violation found (none
+ * means it passed). {@link #report()} is what the soak prints.
+ */
+public record ConservationResult(
+        int apiKeysChecked,
+        int upstreamsChecked,
+        long outboxRows,
+        int messagesSent,
+        int snapshotted,
+        int deadLettered,
+        List<String> vanishedMessageIds,
+        Map<String, Long> deadLettersByReason,
+        String deltas,
+        List<String> violations) {
+
+    private static final int VIOLATIONS_SHOWN = 20;
+
+    public ConservationResult {
+        vanishedMessageIds = List.copyOf(vanishedMessageIds);
+        deadLettersByReason = Map.copyOf(deadLettersByReason);
+        violations = List.copyOf(violations);
+    }
+
+    public boolean passed() {
+        return violations.isEmpty();
+    }
+
+    public String report() {
+        StringBuilder report = new StringBuilder()
+                .append("Conservation check: ").append(passed() ? "PASSED" : "FAILED").append('\n')
+                .append("  quota sums   : %d API keys and %d upstreams checked against their billed snapshots%n"
+                        .formatted(apiKeysChecked, upstreamsChecked))
+                .append("  outbox       : %d rows left%n".formatted(outboxRows))
+                .append("  messages     : %d sent, %d snapshotted, %d dead-lettered, %d vanished%n"
+                        .formatted(messagesSent, snapshotted, deadLettered, vanishedMessageIds.size()))
+                .append("  dead letters : ").append(byReason()).append('\n')
+                .append("  deltas       : ").append(deltas).append('\n');
+        if (!passed()) {
+            report.append("  violations   : ").append(violations.size()).append('\n');
+            violations.stream().limit(VIOLATIONS_SHOWN).forEach(v -> report.append("    - ").append(v).append('\n'));
+            if (violations.size() > VIOLATIONS_SHOWN) {
+                report.append("    ... and ").append(violations.size() - VIOLATIONS_SHOWN).append(" more\n");
+            }
+        }
+        return report.toString();
+    }
+
+    private String byReason() {
+        if (deadLettersByReason.isEmpty()) {
+            return "none";
+        }
+        return deadLettersByReason.entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .map(e -> e.getKey() + " x" + e.getValue()).collect(Collectors.joining(", "));
+    }
+}
