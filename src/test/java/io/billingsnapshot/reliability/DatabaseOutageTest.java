@@ -69,6 +69,9 @@ class DatabaseOutageTest {
         env.put("QUOTA_DELTA_QUEUE_URL", deltaQueueUrl);
         env.put("SQS_ENDPOINT_URL", sqs.endpoint().toString());
         env.put("OUTBOX_LEASE_SECONDS", "60");
+        // Record by record: these tests pin the per-message path's partial progress; the
+        // set-based path's all-or-nothing is FastPathReliabilityTest's.
+        env.put("FAST_PATH_MIN_BATCH_SIZE", "0");
         wired = new WiredHandler(env, sqs, clock, () -> metrics);
         handler = wired.handler;
     }

@@ -43,6 +43,9 @@ class TimeBudgetTest {
         ledger = new Ledger(fixture.db);
         Map<String, String> env = new HashMap<>(fixture.environment());
         env.put("DEADLINE_RESERVE_MILLIS", Long.toString(RESERVE.toMillis()));
+        // Record by record: these tests pin the per-message path's partial progress; the
+        // set-based path's all-or-nothing is FastPathReliabilityTest's.
+        env.put("FAST_PATH_MIN_BATCH_SIZE", "0");
         wired = new WiredHandler(env, fixture.sqs, clock, () -> fixture.metrics);
         handler = wired.handler;
         SlowInserts.install(fixture.db);
