@@ -28,6 +28,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.Supplier;
+import org.postgresql.util.PSQLException;
 
 /**
  * The fast path: a whole batch in one transaction whose statements do not grow in number with
@@ -94,8 +95,7 @@ public final class SetBasedBatch {
                 return Optional.of(Collections.nCopies(records.size(), new Outcome.Failed(DEADLINE_REACHED)));
             }
             metrics.increment(Metric.FAST_PATH_FALLBACKS);
-            LOG.warn("fast_path_fallback", "records", records.size(),
-                    "sqlState", e instanceof SQLException s ? s.getSQLState() : null, "error", e.toString());
+            logFallback(records.size(), e);
             return Optional.empty();
         }
     }
@@ -159,6 +159,18 @@ public final class SetBasedBatch {
                 LOG.info("stale_message", "messageId", entries.get(i).record().getMessageId(),
                         "requestLogId", entries.get(i).message().requestLogId());
             }
+        }
+    }
+
+    /** The server's own text can quote the failing row (tokens, costs), so only its SQLState and constraint. */
+    private static void logFallback(int records, Exception e) {
+        if (e instanceof PSQLException sql && sql.getServerErrorMessage() != null) {
+            LOG.warn("fast_path_fallback", "records", records, "sqlState", sql.getSQLState(),
+                    "constraint", sql.getServerErrorMessage().getConstraint());
+        } else if (e instanceof SQLException sql) {
+            LOG.warn("fast_path_fallback", "records", records, "sqlState", sql.getSQLState());
+        } else {
+            LOG.warn("fast_path_fallback", "records", records, "reason", e.toString());
         }
     }
 
