@@ -143,7 +143,7 @@ final class FieldRules {
         return count.intValueExact();
     }
 
-    /** An ISO-8601 instant with offset ({@code Z} or {@code +08:00}), years 0001..9999 in UTC. */
+    /** An ISO-8601 instant with offset ({@code Z} or {@code +08:00}), years 1970..9999 in UTC. */
     static Instant instantOr(JsonParser parser, JsonToken value, Instant fallback)
             throws IOException, InvalidMessageException {
         if (value == JsonToken.VALUE_NULL) {
@@ -162,14 +162,15 @@ final class FieldRules {
         } catch (DateTimeException e) {
             throw invalid("billedAt", "not an ISO-8601 instant with offset (e.g. 2026-05-23T05:00:00Z)");
         }
-        // PostgreSQL timestamptz and the driver's binding only cover years 0001..9999 safely.
-        // The local year is checked first: converting year 999999999 to UTC would overflow.
-        if (time.getYear() < 0 || time.getYear() > 10_000) {
-            throw invalid("billedAt", "year outside 0001..9999");
+        // No request was billed before the Unix epoch, and java.sql.Timestamp binding (the
+        // driver's) shifts dates before the Gregorian switch of 1582 by days. The local year is
+        // checked first: converting year 999999999 to UTC would overflow.
+        if (time.getYear() < 1969 || time.getYear() > 10_000) {
+            throw invalid("billedAt", "year outside 1970..9999");
         }
         int utcYear = time.withOffsetSameInstant(ZoneOffset.UTC).getYear();
-        if (utcYear < 1 || utcYear > 9999) {
-            throw invalid("billedAt", "year outside 0001..9999");
+        if (utcYear < 1970 || utcYear > 9999) {
+            throw invalid("billedAt", "year outside 1970..9999");
         }
         return time.toInstant();
     }

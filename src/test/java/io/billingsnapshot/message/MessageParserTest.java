@@ -119,9 +119,9 @@ class MessageParserTest {
     }
 
     @Test
-    void acceptsBilledAtAtTheEdgesOfYears0001And9999() throws InvalidMessageException {
-        assertThat(parse(message("\"billedAt\":\"0001-01-01T00:00:00Z\"")).billedAt())
-                .isEqualTo(Instant.parse("0001-01-01T00:00:00Z"));
+    void acceptsBilledAtAtTheEdgesOfYears1970And9999() throws InvalidMessageException {
+        assertThat(parse(message("\"billedAt\":\"1970-01-01T00:00:00Z\"")).billedAt())
+                .isEqualTo(Instant.parse("1970-01-01T00:00:00Z"));
         assertThat(parse(message("\"billedAt\":\"9999-12-31T23:59:59.999999999Z\"")).billedAt())
                 .isEqualTo(Instant.parse("9999-12-31T23:59:59.999999999Z"));
     }
@@ -431,9 +431,10 @@ class MessageParserTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"0000-12-31T23:59:59Z", "-0001-01-01T00:00:00Z", "+10000-01-01T00:00:00Z",
-            "0001-01-01T00:30:00+01:00", "+999999999-12-31T23:59:59-18:00"})
-    void rejectsABilledAtOutsideYears0001To9999InUtc(String instant) {
-        assertThat(reasonFor(message("\"billedAt\":\"" + instant + "\""))).isEqualTo("billedAt: year outside 0001..9999");
+            "0001-01-01T00:30:00+01:00", "1582-10-10T00:00:00Z", "1969-12-31T23:59:59Z",
+            "1970-01-01T00:30:00+01:00", "+999999999-12-31T23:59:59-18:00"})
+    void rejectsABilledAtOutsideYears1970To9999InUtc(String instant) {
+        assertThat(reasonFor(message("\"billedAt\":\"" + instant + "\""))).isEqualTo("billedAt: year outside 1970..9999");
     }
 
     // --- contract -----------------------------------------------------------------------
