@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
 import io.billingsnapshot.billing.QuotaDelta;
 import io.billingsnapshot.db.DatabaseConnections;
+import io.billingsnapshot.db.SqlStates;
 import io.billingsnapshot.logging.JsonLog;
 import io.billingsnapshot.message.InvalidMessageException;
 import io.billingsnapshot.message.MessageParser;
@@ -12,7 +13,6 @@ import io.billingsnapshot.metrics.Metric;
 import io.billingsnapshot.metrics.Metrics;
 import io.billingsnapshot.metrics.MetricsFactory;
 import io.billingsnapshot.quota.OutboxRelay;
-import io.billingsnapshot.db.SqlStates;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -64,48 +64,22 @@ public final class BatchProcessor {
      */
     public SQSBatchResponse process(List<SQSMessage> records, Instant deadline) {
         Instant start = clock.instant();
+        Instant stopAt = deadline.minus(deadlineReserve);
         Metrics metrics = metricsPerInvocation.newInvocation();
         BatchResult result = new BatchResult(records);
-        Map<UUID, SQSMessage> deltaSources = new LinkedHashMap<>();
+        Session session = new Session();
         Map<UUID, QuotaDelta> deltas = new LinkedHashMap<>();
-        Instant stopAt = deadline.minus(deadlineReserve);
-        Connection c = null;
-        boolean databaseUnavailable = false;
-        List<Outcome> decided = null; // the fast path's outcomes, or null: message by message
-        if (setBased.appliesTo(records) && clock.instant().isBefore(stopAt)) {
-            c = connect();
-            databaseUnavailable = c == null;
-            decided = c == null ? null : setBased.process(c, records, stopAt, metrics).orElse(null);
-            if (decided == null) {
-                c = null; // after a fallback the first record takes a checked connection
-            }
-        }
+        Map<UUID, SQSMessage> deltaSources = new LinkedHashMap<>();
+
+        List<Outcome> decided = processSetBased(records, stopAt, session, metrics);
         for (int i = 0; i < records.size(); i++) {
             SQSMessage record = records.get(i);
             metrics.increment(Metric.MESSAGES_PROCESSED);
-            if (result.groupFailed(record)) {
-                fail(result, record, "earlier_message_in_group_failed");
-                continue;
-            }
-            Outcome outcome;
-            if (decided != null) {
-                outcome = decided.get(i);
-                if (outcome instanceof Outcome.Failed failed) {
-                    fail(result, record, failed.reason());
-                }
-            } else if (!clock.instant().isBefore(stopAt)) {
-                fail(result, record, "deadline_reached");
-                continue;
-            } else {
-                if (c == null && !databaseUnavailable) {
-                    c = connect();
-                    databaseUnavailable = c == null; // one failed connect fails the rest without waiting again
-                }
-                if (c == null) {
-                    fail(result, record, "database_unavailable");
-                    continue;
-                }
-                outcome = processRecord(c, record, result, metrics);
+            Outcome outcome = decided != null
+                    ? decided.get(i)
+                    : processAlone(record, stopAt, session, result, metrics);
+            if (decided != null && outcome instanceof Outcome.Failed failed) {
+                fail(result, record, failed.reason());
             }
             if (outcome instanceof Outcome.Written written) {
                 metrics.increment(Metric.SNAPSHOTS_WRITTEN);
@@ -115,17 +89,12 @@ public final class BatchProcessor {
                 });
             } else if (outcome instanceof Outcome.Stale) {
                 metrics.increment(Metric.STALE_MESSAGES);
-            } else if (outcome instanceof Outcome.Failed failed && CONNECTION_LOST.equals(failed.reason())) {
-                connections.discard();
-                c = null; // the next record reconnects
             }
         }
-        if (c == null && !databaseUnavailable) {
-            c = connect(); // an empty (scheduled) batch, or the connection was lost mid-batch
-        }
-        if (c != null) {
-            publish(c, deltas, deltaSources, result, metrics);
-            sweep(c, metrics);
+
+        if (session.connection() != null) { // an empty (scheduled) batch connects here, only to sweep
+            publish(session, deltas, deltaSources, result, metrics);
+            sweep(session, metrics);
         } else {
             deltaSources.forEach((deltaId, record) -> fail(result, record, "delta_publish_failed", "deltaId", deltaId));
         }
@@ -137,6 +106,64 @@ public final class BatchProcessor {
         LOG.info("batch_done", "records", records.size(), "failed", result.failureCount(),
                 "deltas", deltas.size(), "durationMs", took.toMillis());
         return result.toResponse();
+    }
+
+    /** The whole batch in one transaction; null when that does not apply or fell back. */
+    private List<Outcome> processSetBased(List<SQSMessage> records, Instant stopAt, Session session, Metrics metrics) {
+        if (!setBased.appliesTo(records) || !clock.instant().isBefore(stopAt)) {
+            return null;
+        }
+        Connection c = session.connection();
+        List<Outcome> decided = c == null ? null : setBased.process(c, records, stopAt, metrics).orElse(null);
+        if (decided == null && c != null) {
+            session.lost(); // after a fallback the first record takes a freshly checked connection
+        }
+        return decided;
+    }
+
+    /** One record in its own transaction, unless its FIFO group already failed or time is up. */
+    private Outcome processAlone(SQSMessage record, Instant stopAt, Session session, BatchResult result,
+            Metrics metrics) {
+        if (result.groupFailed(record)) {
+            return fail(result, record, "earlier_message_in_group_failed");
+        }
+        if (!clock.instant().isBefore(stopAt)) {
+            return fail(result, record, "deadline_reached");
+        }
+        Connection c = session.connection();
+        if (c == null) {
+            return fail(result, record, "database_unavailable");
+        }
+        Outcome outcome = processRecord(c, record, result, metrics);
+        if (outcome instanceof Outcome.Failed failed && CONNECTION_LOST.equals(failed.reason())) {
+            session.lost(); // the next record reconnects
+        }
+        return outcome;
+    }
+
+    /**
+     * The invocation's use of the execution environment's connection: taken on first need,
+     * dropped when lost (the next use reconnects), and after one failed connect never tried
+     * again in this invocation, so an unreachable database costs one connect timeout, not one
+     * per record.
+     */
+    private final class Session {
+        private Connection connection;
+        private boolean unavailable;
+
+        /** The connection, or null when the database cannot be reached. */
+        Connection connection() {
+            if (connection == null && !unavailable) {
+                connection = connect();
+                unavailable = connection == null;
+            }
+            return connection;
+        }
+
+        void lost() {
+            connections.discard();
+            connection = null;
+        }
     }
 
     private Connection connect() {
@@ -177,15 +204,15 @@ public final class BatchProcessor {
         }
     }
 
-    private void publish(Connection c, Map<UUID, QuotaDelta> deltas, Map<UUID, SQSMessage> sources,
+    private void publish(Session session, Map<UUID, QuotaDelta> deltas, Map<UUID, SQSMessage> sources,
             BatchResult result, Metrics metrics) {
         Set<UUID> accepted;
         try {
-            accepted = relay.publish(c, List.copyOf(deltas.values()), clock.instant());
+            accepted = relay.publish(session.connection(), List.copyOf(deltas.values()), clock.instant());
         } catch (SQLException | RuntimeException e) {
             // SQS may have the deltas; they stay in the outbox and are re-published under the same deltaId.
             LOG.error("delta_publish_bookkeeping_failed", e, "deltas", deltas.size());
-            connections.discard();
+            session.lost();
             accepted = Set.of();
         }
         metrics.count(Metric.DELTAS_PUBLISHED, accepted.size());
@@ -197,7 +224,11 @@ public final class BatchProcessor {
         }
     }
 
-    private void sweep(Connection c, Metrics metrics) {
+    private void sweep(Session session, Metrics metrics) {
+        Connection c = session.connection();
+        if (c == null) {
+            return;
+        }
         try {
             OutboxRelay.SweepResult sweep = relay.sweep(c, clock.instant());
             metrics.count(Metric.DELTAS_PUBLISHED, sweep.published());
