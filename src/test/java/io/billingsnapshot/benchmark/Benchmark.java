@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import io.billingsnapshot.logging.JsonLog;
 import io.billingsnapshot.testing.CountingRelay;
 import io.billingsnapshot.testing.Path;
+import io.billingsnapshot.testing.FunctionEnvironment;
 import io.billingsnapshot.testing.TestDatabase;
 import io.billingsnapshot.testing.TestSqs;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +16,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -190,15 +190,7 @@ public final class Benchmark {
     }
 
     private static Map<String, String> environment(TestDatabase.Db db, TestSqs sqs, String queue) {
-        Map<String, String> env = new HashMap<>();
-        env.put("DB_URL", db.url());
-        env.put("DB_USER", db.user());
-        env.put("DB_AUTH", "password");
-        env.put("DB_PASSWORD", db.password());
-        env.put("DB_SSL_MODE", "disable");
-        env.put("QUOTA_DELTA_QUEUE_URL", queue);
-        env.put("SQS_ENDPOINT_URL", sqs.endpoint().toString());
-        return env;
+        return FunctionEnvironment.local(db, sqs, queue);
     }
 
     private static Map<String, String> childEnvironment(TestDatabase.Db db, TestSqs sqs, String queue) {

@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import io.billingsnapshot.BillingSnapshotHandler;
 import io.billingsnapshot.logging.JsonLog;
+import io.billingsnapshot.testing.FunctionEnvironment;
 import io.billingsnapshot.testing.TestDatabase;
 import io.billingsnapshot.testing.TestSqs;
 import java.sql.Connection;
@@ -37,11 +38,9 @@ public final class LocalRun {
         db.execute(TestDatabase.resource("/local/demo-seed.sql"));
         try (TestSqs sqs = TestSqs.start(); SqsClient client = sqs.client()) {
             String deltaQueue = sqs.createQueue("quota-deltas");
-            BillingSnapshotHandler handler = BillingSnapshotHandler.fromEnvironment(Map.of(
-                    "DB_URL", db.url(), "DB_USER", db.user(), "DB_AUTH", "password", "DB_PASSWORD", db.password(),
-                    "DB_SSL_MODE", "disable",
-                    "QUOTA_DELTA_QUEUE_URL", deltaQueue, "SQS_ENDPOINT_URL", sqs.endpoint().toString(),
-                    "METRICS_NAMESPACE", "BillingSnapshotLocal"));
+            Map<String, String> env = FunctionEnvironment.local(db, sqs, deltaQueue);
+            env.put("METRICS_NAMESPACE", "BillingSnapshotLocal");
+            BillingSnapshotHandler handler = BillingSnapshotHandler.fromEnvironment(env);
 
             for (String file : events) {
                 SQSEvent event = EventLoader.loadSQSEvent(file);

@@ -10,13 +10,10 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import io.billingsnapshot.billing.Adjustment;
 import io.billingsnapshot.metrics.Metric;
 import io.billingsnapshot.testing.BillingFixture;
+import io.billingsnapshot.testing.MutableClock;
 import io.billingsnapshot.testing.BillingFixture.Request;
 import java.math.BigDecimal;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -176,7 +173,7 @@ class SetBasedBatchTest {
 
     @Test
     void aPriceChangeReachesTheFastPathOnceTheCacheTtlHasPassed() {
-        MovableClock clock = new MovableClock(BillingFixture.NOW);
+        MutableClock clock = new MutableClock(BillingFixture.NOW);
         var handler = fixture.handler(clock);
         handler.handleRequest(twoRequests(), null); // $2 + $8 per request, now cached
         fixture.db.execute("UPDATE billing_model_prices SET input_price_per_million = 4 WHERE model = 'gpt-4o'");
@@ -224,33 +221,5 @@ class SetBasedBatchTest {
         attributes.put("MessageGroupId", group);
         m.setAttributes(attributes);
         return m;
-    }
-
-    /** A clock the test moves forward. */
-    static final class MovableClock extends Clock {
-        private Instant now;
-
-        MovableClock(Instant start) {
-            this.now = start;
-        }
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
     }
 }

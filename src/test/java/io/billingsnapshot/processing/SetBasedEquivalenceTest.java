@@ -11,6 +11,7 @@ import io.billingsnapshot.quota.DeltaJson;
 import io.billingsnapshot.quota.SqsDeltaPublisher;
 import io.billingsnapshot.testing.Path;
 import io.billingsnapshot.testing.RandomWorld;
+import io.billingsnapshot.testing.FunctionEnvironment;
 import io.billingsnapshot.testing.RecordingMetrics;
 import io.billingsnapshot.testing.TestDatabase;
 import io.billingsnapshot.testing.TestSqs;
@@ -23,7 +24,6 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -112,14 +112,7 @@ class SetBasedEquivalenceTest {
     }
 
     private static List<String> run(Side side, SQSEvent event, RecordingMetrics metrics) {
-        Map<String, String> env = new HashMap<>();
-        env.put("DB_URL", side.db().url());
-        env.put("DB_USER", side.db().user());
-        env.put("DB_AUTH", "password");
-        env.put("DB_PASSWORD", side.db().password());
-        env.put("DB_SSL_MODE", "disable");
-        env.put("QUOTA_DELTA_QUEUE_URL", side.queue());
-        env.put("SQS_ENDPOINT_URL", sqs.endpoint().toString());
+        Map<String, String> env = FunctionEnvironment.local(side.db(), sqs, side.queue());
         try (Path.Function function = side.path().function(env, new SqsDeltaPublisher(client, side.queue()), metrics,
                 CLOCK)) {
             return failedIds(function.handle(event));

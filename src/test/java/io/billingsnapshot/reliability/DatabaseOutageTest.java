@@ -11,12 +11,13 @@ import io.billingsnapshot.quota.DeltaJson;
 import io.billingsnapshot.testing.BillingFixture;
 import io.billingsnapshot.testing.RecordingMetrics;
 import io.billingsnapshot.testing.TestDatabase;
+import io.billingsnapshot.testing.FunctionEnvironment;
+import io.billingsnapshot.testing.MutableClock;
 import io.billingsnapshot.testing.TestSqs;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -24,7 +25,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * The database goes away and comes back, for real: this test's own PostgreSQL server (not the
@@ -56,18 +56,11 @@ class DatabaseOutageTest {
         ledger.seedPrices();
         sqs = TestSqs.start();
         deltaQueueUrl = sqs.createQueue("quota-deltas");
-        Map<String, String> env = new HashMap<>();
-        env.put("DB_URL", db.url());
-        env.put("DB_SSL_MODE", "disable");
+        Map<String, String> env = FunctionEnvironment.local(db, sqs, deltaQueueUrl);
         // Small driver timeouts, so an unreachable database costs seconds, not the defaults' tens of seconds.
         env.put("DB_CONNECT_TIMEOUT_SECONDS", "2");
         env.put("DB_LOGIN_TIMEOUT_SECONDS", "3");
         env.put("DB_SOCKET_TIMEOUT_SECONDS", "5");
-        env.put("DB_USER", "postgres");
-        env.put("DB_AUTH", "password");
-        env.put("DB_PASSWORD", "postgres");
-        env.put("QUOTA_DELTA_QUEUE_URL", deltaQueueUrl);
-        env.put("SQS_ENDPOINT_URL", sqs.endpoint().toString());
         env.put("OUTBOX_LEASE_SECONDS", "60");
         // Record by record: these tests pin the per-message path's partial progress; the
         // set-based path's all-or-nothing is FastPathReliabilityTest's.
@@ -169,19 +162,6 @@ class DatabaseOutageTest {
     }
 
     private List<QuotaDelta> drainDeltas() {
-        List<QuotaDelta> deltas = new ArrayList<>();
-        try (SqsClient client = sqs.client()) {
-            while (true) {
-                var received = client.receiveMessage(r -> r.queueUrl(deltaQueueUrl).maxNumberOfMessages(10)
-                        .waitTimeSeconds(0)).messages();
-                if (received.isEmpty()) {
-                    return deltas;
-                }
-                for (var m : received) {
-                    deltas.add(DeltaJson.read(m.body()));
-                    client.deleteMessage(r -> r.queueUrl(deltaQueueUrl).receiptHandle(m.receiptHandle()));
-                }
-            }
-        }
+        return new ArrayList<>(sqs.drain(deltaQueueUrl).stream().map(DeltaJson::read).toList()); // callers add to it
     }
 }

@@ -10,13 +10,13 @@ import io.billingsnapshot.quota.DeltaJson;
 import io.billingsnapshot.soak.FakeLambdaContext;
 import io.billingsnapshot.testing.RecordingMetrics;
 import io.billingsnapshot.testing.TestDatabase;
+import io.billingsnapshot.testing.FunctionEnvironment;
 import io.billingsnapshot.testing.TestSqs;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -24,7 +24,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * The set-based path under the faults {@link DatabaseOutageTest} and {@link TimeBudgetTest}
@@ -56,17 +55,10 @@ class FastPathReliabilityTest {
         ledger.seedPrices();
         sqs = TestSqs.start();
         deltaQueueUrl = sqs.createQueue("quota-deltas");
-        Map<String, String> env = new HashMap<>();
-        env.put("DB_URL", db.url());
-        env.put("DB_SSL_MODE", "disable");
+        Map<String, String> env = FunctionEnvironment.local(db, sqs, deltaQueueUrl);
         env.put("DB_CONNECT_TIMEOUT_SECONDS", "2");
         env.put("DB_LOGIN_TIMEOUT_SECONDS", "3");
         env.put("DB_SOCKET_TIMEOUT_SECONDS", "5");
-        env.put("DB_USER", "postgres");
-        env.put("DB_AUTH", "password");
-        env.put("DB_PASSWORD", "postgres");
-        env.put("QUOTA_DELTA_QUEUE_URL", deltaQueueUrl);
-        env.put("SQS_ENDPOINT_URL", sqs.endpoint().toString());
         env.put("DEADLINE_RESERVE_MILLIS", Long.toString(RESERVE.toMillis()));
         env.put("FAST_PATH_MIN_BATCH_SIZE", "2");
         wired = new WiredHandler(env, sqs, clock, () -> metrics);
@@ -144,19 +136,6 @@ class FastPathReliabilityTest {
     }
 
     private List<QuotaDelta> drainDeltas() {
-        List<QuotaDelta> deltas = new ArrayList<>();
-        try (SqsClient client = sqs.client()) {
-            while (true) {
-                var received = client.receiveMessage(r -> r.queueUrl(deltaQueueUrl).maxNumberOfMessages(10)
-                        .waitTimeSeconds(0)).messages();
-                if (received.isEmpty()) {
-                    return deltas;
-                }
-                for (var m : received) {
-                    deltas.add(DeltaJson.read(m.body()));
-                    client.deleteMessage(r -> r.queueUrl(deltaQueueUrl).receiptHandle(m.receiptHandle()));
-                }
-            }
-        }
+        return new ArrayList<>(sqs.drain(deltaQueueUrl).stream().map(DeltaJson::read).toList()); // callers add to it
     }
 }

@@ -6,6 +6,7 @@ import io.billingsnapshot.metrics.Metric;
 import io.billingsnapshot.quota.DeltaPublisher;
 import io.billingsnapshot.quota.SqsDeltaPublisher;
 import io.billingsnapshot.testing.RecordingMetrics;
+import io.billingsnapshot.testing.FunctionEnvironment;
 import io.billingsnapshot.testing.TestDatabase;
 import io.billingsnapshot.testing.TestSqs;
 import java.time.Clock;
@@ -147,14 +148,7 @@ final class ChaosSoak {
     }
 
     private Map<String, String> environment(TestDatabase.Db db, TestSqs deltaServer, String deltaQueueUrl) {
-        Map<String, String> env = new HashMap<>();
-        env.put("DB_URL", db.url());
-        env.put("DB_USER", db.user());
-        env.put("DB_AUTH", "password");
-        env.put("DB_PASSWORD", db.password());
-        env.put("DB_SSL_MODE", "disable");
-        env.put("QUOTA_DELTA_QUEUE_URL", deltaQueueUrl);
-        env.put("SQS_ENDPOINT_URL", deltaServer.endpoint().toString());
+        Map<String, String> env = FunctionEnvironment.local(db, deltaServer, deltaQueueUrl);
         env.put("OUTBOX_LEASE_SECONDS", Integer.toString(settings.outboxLeaseSeconds()));
         env.put("DEADLINE_RESERVE_MILLIS", "1000");
         return env;

@@ -14,7 +14,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -48,14 +47,7 @@ public final class BillingFixture implements AutoCloseable {
     }
 
     public Map<String, String> environment() {
-        Map<String, String> env = new HashMap<>();
-        env.put("DB_URL", db.url());
-        env.put("DB_USER", db.user());
-        env.put("DB_AUTH", "password");
-        env.put("DB_PASSWORD", db.password());
-        env.put("DB_SSL_MODE", "disable");
-        env.put("QUOTA_DELTA_QUEUE_URL", deltaQueueUrl);
-        env.put("SQS_ENDPOINT_URL", sqs.endpoint().toString());
+        Map<String, String> env = FunctionEnvironment.local(db, sqs, deltaQueueUrl);
         env.put("OUTBOX_LEASE_SECONDS", "60");
         return env;
     }
@@ -137,18 +129,7 @@ public final class BillingFixture implements AutoCloseable {
 
     /** Every delta on the quota queue now (received and deleted). */
     public List<QuotaDelta> drainDeltas() {
-        List<QuotaDelta> deltas = new ArrayList<>();
-        while (true) {
-            var messages = sqsClient.receiveMessage(r -> r.queueUrl(deltaQueueUrl).maxNumberOfMessages(10)
-                    .waitTimeSeconds(0)).messages();
-            if (messages.isEmpty()) {
-                return deltas;
-            }
-            for (var m : messages) {
-                deltas.add(DeltaJson.read(m.body()));
-                sqsClient.deleteMessage(r -> r.queueUrl(deltaQueueUrl).receiptHandle(m.receiptHandle()));
-            }
-        }
+        return new ArrayList<>(sqs.drain(deltaQueueUrl).stream().map(DeltaJson::read).toList()); // callers add to it
     }
 
     public long count(String sql, Object... params) {

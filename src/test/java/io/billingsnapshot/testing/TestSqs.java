@@ -80,6 +80,24 @@ public final class TestSqs implements AutoCloseable {
         }
     }
 
+    /** Receives and deletes every message on the queue now; their bodies, in the order received. */
+    public List<String> drain(String queueUrl) {
+        List<String> bodies = new java.util.ArrayList<>();
+        try (SqsClient sqs = client()) {
+            while (true) {
+                var messages = sqs.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(0))
+                        .messages();
+                if (messages.isEmpty()) {
+                    return bodies;
+                }
+                for (var m : messages) {
+                    bodies.add(m.body());
+                    sqs.deleteMessage(r -> r.queueUrl(queueUrl).receiptHandle(m.receiptHandle()));
+                }
+            }
+        }
+    }
+
     @Override
     public void close() {
         stop();
