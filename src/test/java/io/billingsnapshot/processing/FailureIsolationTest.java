@@ -14,25 +14,15 @@ import io.billingsnapshot.testing.BillingFixture.Request;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** One bad record fails alone, with the real error of the real component. */
 class FailureIsolationTest {
 
     private static final String BILLED_AT = "2026-11-30T11:00:00Z";
-    private BillingFixture fixture;
-
-    @BeforeEach
-    void setUp() {
-        fixture = new BillingFixture();
-    }
-
-    @AfterEach
-    void tearDown() {
-        fixture.close();
-    }
+    @RegisterExtension
+    final BillingFixture fixture = new BillingFixture();
 
     @Test
     void invalidMessageAndMissingRequestLogFailAloneWhileOthersAreWritten() {

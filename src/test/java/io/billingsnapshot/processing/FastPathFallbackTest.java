@@ -17,9 +17,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Races that make the set-based transaction fail, made to happen for real: another transaction
@@ -30,17 +29,8 @@ import org.junit.jupiter.api.Test;
 class FastPathFallbackTest {
 
     private static final String BILLED_AT = "2026-11-30T11:00:00Z";
-    private BillingFixture fixture;
-
-    @BeforeEach
-    void setUp() {
-        fixture = new BillingFixture();
-    }
-
-    @AfterEach
-    void tearDown() {
-        fixture.close();
-    }
+    @RegisterExtension
+    final BillingFixture fixture = new BillingFixture();
 
     @Test
     void aKeyDeletedWhileTheBatchWaitsOnItsLockFallsBackAndWritesTheKeyNull() throws Exception {

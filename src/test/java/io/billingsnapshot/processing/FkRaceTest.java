@@ -18,9 +18,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The race of the gateway's PR #169, made to happen for real: another transaction deletes the
@@ -32,17 +31,8 @@ import org.junit.jupiter.api.Test;
 class FkRaceTest {
 
     private static final String BILLED_AT = "2026-11-30T11:00:00Z";
-    private BillingFixture fixture;
-
-    @BeforeEach
-    void setUp() {
-        fixture = new BillingFixture();
-    }
-
-    @AfterEach
-    void tearDown() {
-        fixture.close();
-    }
+    @RegisterExtension
+    final BillingFixture fixture = new BillingFixture();
 
     @Test
     void retriesWithNullApiKeyWhenKeyDeletedBetweenReconcileAndInsert() throws Exception {

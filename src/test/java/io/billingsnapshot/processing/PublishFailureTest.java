@@ -10,24 +10,14 @@ import io.billingsnapshot.metrics.Metric;
 import io.billingsnapshot.testing.BillingFixture;
 import io.billingsnapshot.testing.BillingFixture.Request;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** SQS refuses the delta: the record fails, the delta waits in the outbox, a later invocation publishes it. */
 class PublishFailureTest {
 
-    private BillingFixture fixture;
-
-    @BeforeEach
-    void setUp() {
-        fixture = new BillingFixture();
-    }
-
-    @AfterEach
-    void tearDown() {
-        fixture.close();
-    }
+    @RegisterExtension
+    final BillingFixture fixture = new BillingFixture();
 
     @Test
     void aStoppedQueueFailsTheRecordAndALaterInvocationPublishesTheDelta() {

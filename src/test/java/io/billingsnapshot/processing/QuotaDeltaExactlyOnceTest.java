@@ -18,24 +18,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Redelivery, concurrent duplicates, re-pricing and stale messages: quota moves once per change. */
 class QuotaDeltaExactlyOnceTest {
 
-    private BillingFixture fixture;
-
-    @BeforeEach
-    void setUp() {
-        fixture = new BillingFixture();
-    }
-
-    @AfterEach
-    void tearDown() {
-        fixture.close();
-    }
+    @RegisterExtension
+    final BillingFixture fixture = new BillingFixture();
 
     @Test
     void redeliveringTheSameMessageWritesOneSnapshotAndNoSecondDelta() {

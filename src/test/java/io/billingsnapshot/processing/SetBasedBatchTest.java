@@ -17,24 +17,14 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The fast path on batches it takes whole: what it writes, what it publishes, what fails alone. */
 class SetBasedBatchTest {
 
-    private BillingFixture fixture;
-
-    @BeforeEach
-    void setUp() {
-        fixture = new BillingFixture();
-    }
-
-    @AfterEach
-    void tearDown() {
-        fixture.close();
-    }
+    @RegisterExtension
+    final BillingFixture fixture = new BillingFixture();
 
     @Test
     void aCleanBatchIsWrittenInOneGoWithOneDeltaPerRequest() {

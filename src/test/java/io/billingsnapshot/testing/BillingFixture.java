@@ -17,13 +17,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * A real database and a real SQS queue with gateway rows seeded, and handlers wired to them
- * the way Lambda wires the function (only the clock and the metrics are the test's).
+ * the way Lambda wires the function (only the clock and the metrics are the test's). As a
+ * {@code @RegisterExtension} field it is made fresh for each test and closed after it.
  */
-public final class BillingFixture implements AutoCloseable {
+public final class BillingFixture implements AutoCloseable, AfterEachCallback {
 
     public static final Instant NOW = Instant.parse("2026-11-30T12:00:00Z");
     public static final String MODEL = "gpt-4o";
@@ -157,6 +160,11 @@ public final class BillingFixture implements AutoCloseable {
         } catch (java.sql.SQLException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        close();
     }
 
     @Override
