@@ -5,6 +5,7 @@ import io.billingsnapshot.db.DatabaseConnections;
 import io.billingsnapshot.message.MessageParser;
 import io.billingsnapshot.metrics.EmfMetrics;
 import io.billingsnapshot.metrics.MetricsFactory;
+import io.billingsnapshot.metrics.RerateMetrics;
 import io.billingsnapshot.processing.BatchProcessor;
 import io.billingsnapshot.processing.SetBasedBatch;
 import io.billingsnapshot.processing.SingleMessageProcessor;
@@ -12,12 +13,16 @@ import io.billingsnapshot.quota.DeltaPublisher;
 import io.billingsnapshot.quota.Outbox;
 import io.billingsnapshot.quota.OutboxRelay;
 import io.billingsnapshot.quota.SqsDeltaPublisher;
+import io.billingsnapshot.rerate.RerateWriter;
+import io.billingsnapshot.rerate.Rerater;
 import io.billingsnapshot.store.CatalogCache;
 import io.billingsnapshot.store.PriceCatalog;
 import io.billingsnapshot.store.RequestLogs;
 import io.billingsnapshot.store.SnapshotBatchSql;
+import io.billingsnapshot.store.SnapshotRange;
 import io.billingsnapshot.store.SnapshotTable;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -50,6 +55,23 @@ public final class Wiring {
         return new BatchProcessor(connections, parser, processor, setBased,
                 new OutboxRelay(outbox, publisher, config.outboxLease(), config.outboxSweepLimit()),
                 metrics, clock, config.deadlineReserve());
+    }
+
+    static Rerater rerater(Map<String, String> environment, Clock clock) {
+        Config config = Config.fromEnvironment(environment);
+        return rerater(config, new DatabaseConnections(config.database()),
+                new SqsDeltaPublisher(sqsClient(config), config.quotaDeltaQueueUrl()),
+                RerateMetrics.emf(config.metricsNamespace()), clock, UUID::randomUUID, Rerater.CHUNK_ROWS);
+    }
+
+    public static Rerater rerater(Config config, DatabaseConnections connections, DeltaPublisher publisher,
+            RerateMetrics metrics, Clock clock, Supplier<UUID> deltaIds, int chunkRows) {
+        Outbox outbox = new Outbox();
+        // Catalog read in every chunk's transaction: a price fixed during a run applies from the next chunk.
+        return new Rerater(connections, new SnapshotRange(), new CatalogCache(Duration.ZERO),
+                new RerateWriter(new SnapshotBatchSql(), outbox, deltaIds, config.outboxLease()),
+                new OutboxRelay(outbox, publisher, config.outboxLease(), config.outboxSweepLimit()),
+                metrics, clock, config.deadlineReserve(), chunkRows);
     }
 
     /** The region and credentials come from the SDK's default chains (AWS_REGION, the function's role). */

@@ -2,6 +2,7 @@ package io.billingsnapshot.store;
 
 import io.billingsnapshot.billing.BilledAmount;
 import io.billingsnapshot.billing.BillingStatus;
+import io.billingsnapshot.billing.References;
 import io.billingsnapshot.billing.Snapshot;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -75,6 +76,27 @@ public final class SnapshotTable {
         return new BilledAmount(Jdbc.uuid(rs, "api_key_id"), Jdbc.uuid(rs, "upstream_id"),
                 BillingStatus.fromWireName(rs.getString("billing_status")),
                 Jdbc.nullableDouble(rs, "final_cost"), Jdbc.instant(rs, "billed_at"));
+    }
+
+    /** A whole stored row, read from the columns of {@link #COLUMNS}. */
+    static Snapshot snapshot(ResultSet rs) throws SQLException {
+        return new Snapshot(Jdbc.uuid(rs, "request_log_id"),
+                new References(Jdbc.uuid(rs, "api_key_id"), Jdbc.uuid(rs, "upstream_id"), Jdbc.uuid(rs, "user_id")),
+                rs.getString("model"), rs.getString("requested_service_tier"), rs.getString("effective_service_tier"),
+                BillingStatus.fromWireName(rs.getString("billing_status")), rs.getString("unbillable_reason"),
+                rs.getString("price_source"),
+                Jdbc.nullableDouble(rs, "base_input_price_per_million"),
+                Jdbc.nullableDouble(rs, "base_output_price_per_million"),
+                Jdbc.nullableDouble(rs, "base_cache_read_input_price_per_million"),
+                Jdbc.nullableDouble(rs, "base_cache_write_input_price_per_million"),
+                rs.getString("matched_rule_type"), rs.getString("matched_rule_display_label"),
+                Jdbc.nullableInteger(rs, "applied_tier_threshold"),
+                Jdbc.nullableInteger(rs, "model_max_input_tokens"), Jdbc.nullableInteger(rs, "model_max_output_tokens"),
+                Jdbc.nullableDouble(rs, "input_multiplier"), Jdbc.nullableDouble(rs, "output_multiplier"),
+                rs.getInt("prompt_tokens"), rs.getInt("completion_tokens"), rs.getInt("total_tokens"),
+                rs.getInt("cache_read_tokens"), rs.getInt("cache_write_tokens"),
+                Jdbc.nullableDouble(rs, "cache_read_cost"), Jdbc.nullableDouble(rs, "cache_write_cost"),
+                Jdbc.nullableDouble(rs, "final_cost"), rs.getString("currency"), Jdbc.instant(rs, "billed_at"));
     }
 
     /**
