@@ -51,6 +51,8 @@ public final class LocalRun {
             }
             printSnapshots(db);
             printDeltas(client, deltaQueue);
+
+            LocalRerateDemo.run(db, env, handler, client, deltaQueue);
         }
         System.exit(0); // embedded servers keep non-daemon threads
     }
@@ -72,7 +74,7 @@ public final class LocalRun {
         }
     }
 
-    private static void printDeltas(SqsClient sqs, String queueUrl) {
+    static void printDeltas(SqsClient sqs, String queueUrl) {
         System.out.printf("%n== quota deltas published%n");
         while (true) {
             var messages = sqs.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(0))

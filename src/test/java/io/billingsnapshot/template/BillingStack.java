@@ -4,6 +4,7 @@ import static io.billingsnapshot.template.DeployedStack.target;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.billingsnapshot.BillingSnapshotHandler;
+import io.billingsnapshot.RerateHandler;
 import io.billingsnapshot.config.EnvVars;
 import java.nio.file.Path;
 import java.util.List;
@@ -14,7 +15,7 @@ final class BillingStack {
 
     static final CfnTemplate TEMPLATE = CfnTemplate.load(Path.of("template.yaml"));
     static final String FUNCTION = functionWithHandler(BillingSnapshotHandler.class.getName());
-    static final String RERATE_FUNCTION = functionWithHandler("io.billingsnapshot.RerateHandler");
+    static final String RERATE_FUNCTION = functionWithHandler(RerateHandler.class.getName());
 
     private BillingStack() {
     }

@@ -9,9 +9,12 @@ import static io.billingsnapshot.template.CfnTemplate.map;
 import static io.billingsnapshot.template.DeployedStack.target;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.amazonaws.services.lambda.runtime.Context;
 import io.billingsnapshot.config.Config;
 import io.billingsnapshot.config.EnvVars;
 import io.billingsnapshot.db.DatabaseSettings.AuthMode;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.Type;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -37,6 +40,19 @@ class TemplateRerateTest {
         variables(function).forEach((name, value) -> deployed.put(name, STACK.string(value)));
         deployed.put(EnvVars.AWS_REGION, DeployedStack.REGION); // set by Lambda
         return deployed;
+    }
+
+    @Test
+    void theHandlerIsAPublicRequestHandlerOfMapsWithANoArgConstructor() throws Exception {
+        String[] handler = ((String) rerate().get("Handler")).split("::");
+        Class<?> type = Class.forName(handler[0]);
+
+        assertThat(Modifier.isPublic(type.getModifiers())).isTrue();
+        assertThat(Modifier.isPublic(type.getConstructor().getModifiers())).isTrue();
+        assertThat(TemplateTest.requestHandlerTypeArguments(type)).extracting(Type::getTypeName)
+                .containsExactly("java.util.Map<java.lang.String, java.lang.Object>",
+                        "java.util.Map<java.lang.String, java.lang.Object>");
+        assertThat(type.getMethod(handler[1], Map.class, Context.class).getReturnType()).isEqualTo(Map.class);
     }
 
     @Test
