@@ -6,8 +6,11 @@ import io.billingsnapshot.billing.Money;
 import io.billingsnapshot.billing.QuotaDeltaCalculator;
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 
 /** The running totals of one re-rate call, chunk after chunk. Not thread-safe: one call, one thread. */
 final class RerateTally {
@@ -16,7 +19,8 @@ final class RerateTally {
     private long changed;
     private long billedNow;
     private long unresolved;
-    private List<Adjustment> net = List.of();
+    /** Exact sums per scope and id; netted (rounded, zeros dropped, ordered) when reported. */
+    private final Map<Key, BigDecimal> sums = new HashMap<>();
     private BigDecimal corrected = BigDecimal.ZERO;
 
     /** A row read in the range, and what re-pricing decided for it. */
@@ -27,18 +31,13 @@ final class RerateTally {
         }
     }
 
-    /**
-     * A row written, with the adjustments of the quota delta recorded for it. Kept as the net so
-     * far: the deltas are rounded already, so netting them again as they come changes nothing.
-     */
+    /** A row written, with the adjustments of the quota delta recorded for it. */
     void written(Repricing.Rewrite rewrite, List<Adjustment> delta) {
         changed++;
         if (rewrite.billedNow()) {
             billedNow++;
         }
-        List<Adjustment> parts = new ArrayList<>(net);
-        parts.addAll(delta);
-        net = QuotaDeltaCalculator.net(parts);
+        delta.forEach(a -> sums.merge(new Key(a.scope(), a.id()), a.amount(), BigDecimal::add));
         corrected = corrected.add(charge(rewrite.row().billedAmount())).subtract(charge(rewrite.stored().billedAmount()));
     }
 
@@ -48,7 +47,12 @@ final class RerateTally {
     }
 
     RerateReport report(Optional<RerateCursor> next) {
-        return new RerateReport(examined, changed, billedNow, unresolved, net, next);
+        List<Adjustment> parts = new ArrayList<>(sums.size());
+        sums.forEach((key, sum) -> parts.add(new Adjustment(key.scope(), key.id(), sum)));
+        return new RerateReport(examined, changed, billedNow, unresolved, QuotaDeltaCalculator.net(parts), next);
+    }
+
+    private record Key(Adjustment.Scope scope, UUID id) {
     }
 
     private static BigDecimal charge(BilledAmount row) {

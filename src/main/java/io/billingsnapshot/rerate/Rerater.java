@@ -87,16 +87,22 @@ public final class Rerater {
         try {
             Connection c = connections.get();
             while (true) {
-                if (!clock.instant().isBefore(stopAt)) {
-                    next = after.map(Rerater::cursor);
-                    break;
+                Chunk chunk = chunk(c, filter, after, request.dryRun(), statementsEnd);
+                chunk.repriced().forEach(tally::examined);
+                List<QuotaDelta> deltas = new ArrayList<>();
+                for (RerateWriter.Written written : chunk.written()) {
+                    tally.written(written.rewrite(), written.delta().map(QuotaDelta::adjustments).orElse(List.of()));
+                    written.delta().ifPresent(deltas::add);
                 }
-                Chunk chunk = chunk(c, filter, after, request.dryRun(), statementsEnd, tally);
                 if (!request.dryRun()) {
-                    publish(c, chunk.deltas());
+                    publish(c, deltas);
                 }
                 after = chunk.last();
                 if (!chunk.full()) {
+                    break; // the range is done
+                }
+                if (!clock.instant().isBefore(stopAt)) {
+                    next = after.map(Rerater::cursor);
                     break;
                 }
             }
@@ -117,42 +123,39 @@ public final class Rerater {
         return report;
     }
 
-    /** What one chunk did: the last key it picked, whether it was full (more may follow), the deltas committed. */
-    private record Chunk(Optional<Key> last, boolean full, List<QuotaDelta> deltas) {
+    /**
+     * What one chunk did, once committed (or, in a dry run, rolled back): the last key it picked,
+     * whether it was full (more may follow), each row's repricing, the rows written.
+     */
+    private record Chunk(Optional<Key> last, boolean full, List<Repricing> repriced, List<RerateWriter.Written> written) {
     }
 
     private Chunk chunk(Connection c, SnapshotRange.Filter filter, Optional<Key> after, boolean dryRun,
-            Instant statementsEnd, RerateTally tally) throws SQLException {
+            Instant statementsEnd) throws SQLException {
         try {
             List<Key> keys = range.pick(c, filter, after, chunkRows, remaining(statementsEnd));
             if (keys.isEmpty()) {
                 c.rollback();
-                return new Chunk(after, false, List.of());
+                return new Chunk(after, false, List.of(), List.of());
             }
             List<StoredRow> rows = range.lock(c, filter, keys.stream().map(Key::requestLogId).toList(),
                     remaining(statementsEnd));
             Map<String, ModelCatalog> catalogs = catalogs(c, rows);
-            List<Repricing.Rewrite> rewrites = new ArrayList<>();
+            List<Repricing> repriced = new ArrayList<>(rows.size());
             for (StoredRow row : rows) {
                 String model = row.snapshot().model();
-                Repricing repricing = Repricing.of(row.snapshot(),
-                        model == null ? ModelCatalog.EMPTY : catalogs.get(model), row.multipliers());
-                tally.examined(repricing);
-                if (repricing instanceof Repricing.Rewrite rewrite) {
-                    rewrites.add(rewrite);
-                }
+                repriced.add(Repricing.of(row.snapshot(), model == null ? ModelCatalog.EMPTY : catalogs.get(model),
+                        row.multipliers()));
             }
-            List<QuotaDelta> deltas = new ArrayList<>();
-            for (RerateWriter.Written written : writer.write(c, rewrites, clock.instant(), remaining(statementsEnd))) {
-                tally.written(written.rewrite(), written.delta().map(QuotaDelta::adjustments).orElse(List.of()));
-                written.delta().ifPresent(deltas::add);
-            }
+            List<Repricing.Rewrite> rewrites = repriced.stream().filter(Repricing.Rewrite.class::isInstance)
+                    .map(Repricing.Rewrite.class::cast).toList();
+            List<RerateWriter.Written> written = writer.write(c, rewrites, clock.instant(), remaining(statementsEnd));
             if (dryRun) {
                 c.rollback();
             } else {
                 c.commit();
             }
-            return new Chunk(Optional.of(keys.get(keys.size() - 1)), keys.size() == chunkRows, deltas);
+            return new Chunk(Optional.of(keys.get(keys.size() - 1)), keys.size() == chunkRows, repriced, written);
         } catch (SQLException | RuntimeException e) {
             rollbackQuietly(c, e);
             throw e;
