@@ -194,15 +194,19 @@ public final class Rerater {
         RerateReport done = tally.report(after.map(Rerater::cursor));
         String resume = after.map(key -> "call again with \"after\": \"" + cursor(key) + "\"")
                 .orElse("call again with the same request");
-        LOG.error("rerate_failed", cause, "examined", done.examined(), "changed", done.changed(), "dryRun",
-                request.dryRun(), "after", after.map(Rerater::cursor).map(RerateCursor::toString).orElse(null));
         String what = clock.instant().isBefore(statementsEnd) ? "failed" : "ran out of time";
-        return new RerateFailedException("re-rating " + what + " (" + describe(cause) + ") after " + done.examined()
+        String message = "re-rating " + what + " (" + describe(cause) + ") after " + done.examined()
                 + " rows examined and " + done.changed() + " changed" + (request.dryRun() ? " (dry run)" : ", committed")
-                + "; " + resume + ": rows already re-rated are not changed twice", cause);
+                + "; " + resume + ": rows already re-rated are not changed twice";
+        // The server's text can quote the failing row (tokens, costs): an SQL error travels as its SQLState only.
+        Throwable loggable = cause instanceof SQLException ? null : cause;
+        LOG.error("rerate_failed", loggable, "examined", done.examined(), "changed", done.changed(),
+                "dryRun", request.dryRun(), "reason", describe(cause),
+                "after", after.map(Rerater::cursor).map(RerateCursor::toString).orElse(null));
+        return loggable == null ? new RerateFailedException(message) : new RerateFailedException(message, loggable);
     }
 
-    /** The SQLState or the exception's type: never the server's text, which can quote row values. */
+    /** The SQLState or the exception's type: never the server's text. */
     private static String describe(Exception e) {
         return e instanceof SQLException sql ? "SQLState " + sql.getSQLState() : e.getClass().getSimpleName();
     }
