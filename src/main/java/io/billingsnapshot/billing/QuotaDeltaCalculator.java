@@ -39,8 +39,8 @@ public final class QuotaDeltaCalculator {
 
     /**
      * The net of {@code parts} per scope and id, rounded to 10 decimals, zeros dropped, in the
-     * order of {@link #adjustments}. Netting already rounded amounts again changes nothing, so a
-     * running total over many deltas can be kept as the net of the total so far and the next delta.
+     * order of {@link #adjustments}: the net of one write's parts, or of many deltas' adjustments
+     * (already rounded, so netting them again only adds them up).
      */
     public static List<Adjustment> net(Collection<Adjustment> parts) {
         Map<Key, BigDecimal> net = new TreeMap<>(ORDER);
