@@ -50,13 +50,14 @@ class ChaosPartsTest {
             if (calls.incrementAndGet() == 1) {
                 throw new IllegalStateException("SQS down");
             }
-            return Set.of();
+            return calls.get() == 2 ? Set.of() : new HashSet<>(deltas.stream().map(QuotaDelta::deltaId).toList());
         });
         publisher.arm();
         assertThatThrownBy(() -> publisher.publish(List.of(delta()))).isInstanceOf(SimulatedLambdaTimeout.class);
         publisher.arm();
 
         assertThatThrownBy(() -> publisher.publish(List.of(delta()))).isInstanceOf(IllegalStateException.class);
+        assertThat(publisher.publish(List.of(delta()))).as("SQS accepted nothing: no cut-off yet").isEmpty();
         assertThatThrownBy(() -> publisher.publish(List.of(delta()))).isInstanceOf(SimulatedLambdaTimeout.class);
         publisher.publish(List.of(delta()));
 

@@ -69,7 +69,7 @@ record ChaosReport(
                 %d deletions refused), %d backends killed %s, %d delta-queue outages (%d publishes failed), \
                 %d delta-queue stalls (%d publishes failed), %d invocations cut off before publishing and %d \
                 after, %d environments restarted; not injected: %s
-                FK retries    : %d that really happened (%s)
+                FK races lost : %d records retried with NULL (%s), %d set-based batches fell back on a 23503
                 handlers      : %d invocations; %d snapshots written, %d stale, %d invalid, %d deltas published, \
                 %d publish failures
                 redeliveries  : %d
@@ -89,7 +89,7 @@ record ChaosReport(
                 faults.deltaQueueOutages(), faults.publishesFailedInOutages(), faults.deltaQueueStalls(),
                 faults.publishesFailedInStalls(), faults.cutOffBeforePublishing(), faults.cutOffAfterPublishing(),
                 faults.environmentRestarts(), faults.faultsNotInjected(),
-                handlers.fkRetriesTotal(), fkRetriesByColumn(),
+                handlers.fkRetriesTotal(), fkRetriesByColumn(), handlers.fkFallbacks(),
                 handlers.invocations(), handlers.count(Metric.SNAPSHOTS_WRITTEN), handlers.count(Metric.STALE_MESSAGES),
                 handlers.count(Metric.INVALID_MESSAGES), handlers.count(Metric.DELTAS_PUBLISHED),
                 handlers.count(Metric.DELTA_PUBLISH_FAILURES),

@@ -63,10 +63,10 @@ public record ChaosSettings(
     static final int BATCH_SIZE = 10;
     /**
      * The short soak sends enough messages for this many times the invocations its sparsest
-     * fault needs, so that every fault kind strikes in the first third of the stream and its
-     * effects (failed publishes, retries, sweeps) play out before the stream drains.
+     * fault needs, so that every fault kind strikes in the first half of the stream at the
+     * latest and its effects (failed publishes, retries, sweeps) play out before it drains.
      */
-    static final int COVERAGE_MARGIN = 3;
+    static final int COVERAGE_MARGIN = 2;
 
     /**
      * The CI soak: every fault kind several times, in as few messages as that takes. Sized
@@ -75,7 +75,7 @@ public record ChaosSettings(
      */
     public static ChaosSettings shortRun(boolean fifo, Properties overrides) {
         ChaosSettings settings = new ChaosSettings(0, fifo, 4, new Random().nextLong(), Duration.ofMinutes(10),
-                0.15, 0.15, 0.03, 2, 0.4, 4, 8, 2, 3, 0, 2, Duration.ofSeconds(10), 2, 5).withOverrides(overrides);
+                0.15, 0.15, 0.03, 2, 0.4, 6, 8, 2, 6, 0, 2, Duration.ofSeconds(10), 2, 5).withOverrides(overrides);
         return overrides.containsKey("soak.requestLogs") ? settings
                 : settings.withRequestLogs(COVERAGE_MARGIN * settings.invocationsToCoverEveryFault() * BATCH_SIZE);
     }

@@ -78,8 +78,12 @@ public final class StallingEndpoint implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException {
-        listener.close();
+    public void close() {
+        try {
+            listener.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
         forward();
         cutAll();
     }
