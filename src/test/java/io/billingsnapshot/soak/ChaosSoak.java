@@ -64,8 +64,8 @@ final class ChaosSoak {
         try (TestSqs sourceServer = TestSqs.start(); TestSqs deltaServer = TestSqs.start();
                 StallingEndpoint stallable = StallingEndpoint.forwardingTo(deltaServer.endpoint().getPort());
                 SqsClient sourceSqs = sourceServer.client(); SqsClient deltaSqs = deltaServer.client();
-                SqsClient publisherSqs = settings.stallEvery() > 0 ? TestSqs.client(URI.create("http://localhost:" + stallable.port()))
-                        : deltaServer.client()) {
+                SqsClient publisherSqs = TestSqs.client(settings.stallEvery() > 0
+                        ? URI.create("http://localhost:" + stallable.port()) : deltaServer.endpoint())) {
             SourceQueue source = SourceQueue.create(sourceSqs, settings.fifo() ? "requests.fifo" : "requests",
                     settings.maxReceiveCount());
             Map<String, String> groupByMessageId = send(source, workload);
