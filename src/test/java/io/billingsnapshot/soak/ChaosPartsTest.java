@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -97,9 +99,9 @@ class ChaosPartsTest {
 
     @Test
     void aFaultThreadStrikesOncePerTriggerInOrderAndStopsAfterTheStrikeInProgress() throws InterruptedException {
-        List<Long> struck = new java.util.concurrent.CopyOnWriteArrayList<>();
-        java.util.concurrent.CountDownLatch thirdStarted = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.CountDownLatch releaseThird = new java.util.concurrent.CountDownLatch(1);
+        List<Long> struck = new CopyOnWriteArrayList<>();
+        CountDownLatch thirdStarted = new CountDownLatch(1);
+        CountDownLatch releaseThird = new CountDownLatch(1);
         FaultThread thread = new FaultThread("test", trigger -> {
             if (trigger.number() == 3) {
                 thirdStarted.countDown();

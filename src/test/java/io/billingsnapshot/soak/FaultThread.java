@@ -1,5 +1,6 @@
 package io.billingsnapshot.soak;
 
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
@@ -18,7 +19,7 @@ final class FaultThread {
         void strike(Invocation trigger) throws Exception;
     }
 
-    private static final Invocation STOP = new Invocation(-1, java.util.List.of());
+    private static final Invocation STOP = new Invocation(-1, List.of());
 
     private final String name;
     private final Strike strike;
