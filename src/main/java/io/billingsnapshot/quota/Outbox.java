@@ -1,6 +1,7 @@
 package io.billingsnapshot.quota;
 
 import io.billingsnapshot.billing.QuotaDelta;
+import io.billingsnapshot.config.TimeBudget;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -13,14 +14,16 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The quota-delta outbox ({@code billing_quota_delta_outbox}, migration V1). A delta is
+ * The quota-delta outbox ({@code billing_quota_delta_outbox}, migrations V1 and V2). A delta is
  * added in its snapshot's transaction with a lease that reserves it for the invocation that
  * wrote it; once the lease has passed, any invocation may claim it. Claiming moves the lease
  * forward under {@code FOR UPDATE SKIP LOCKED}, so two invocations never publish the same row
- * at once and no transaction stays open while SQS is called. Methods do not commit.
+ * at once and no transaction stays open while SQS is called. A delta that can never be
+ * published is quarantined (set aside, V2) rather than retried forever. Methods do not commit.
  */
 public final class Outbox {
 
@@ -34,32 +37,63 @@ public final class Outbox {
             SELECT delta_id, request_log_id, payload, ?, ?
             FROM unnest(?::uuid[], ?::uuid[], ?::text[]) AS delta (delta_id, request_log_id, payload)""";
 
-    // The outbox's row count rides along with the claim (one row even when nothing is claimed),
-    // so that a sweep costs one statement and its commit.
     private static final String CLAIM = """
-            WITH claimed AS (
-                UPDATE billing_quota_delta_outbox
-                SET available_at = ?, attempts = attempts + 1
-                WHERE delta_id IN (
-                    SELECT delta_id FROM billing_quota_delta_outbox
-                    WHERE available_at <= ?
-                    ORDER BY available_at
-                    LIMIT ?
-                    FOR UPDATE SKIP LOCKED)
-                RETURNING payload)
-            SELECT outbox.pending, claimed.payload
-            FROM (SELECT count(*) AS pending FROM billing_quota_delta_outbox) AS outbox
-            LEFT JOIN claimed ON true""";
+            UPDATE billing_quota_delta_outbox
+            SET available_at = ?, attempts = attempts + 1
+            WHERE delta_id IN (
+                SELECT delta_id FROM billing_quota_delta_outbox
+                WHERE available_at <= ? AND quarantined_at IS NULL
+                ORDER BY available_at
+                LIMIT ?
+                FOR UPDATE SKIP LOCKED)
+            RETURNING delta_id, payload""";
 
     private static final String RELEASE = """
             UPDATE billing_quota_delta_outbox SET available_at = ? WHERE delta_id = ANY (?)""";
 
     private static final String DELETE = "DELETE FROM billing_quota_delta_outbox WHERE delta_id = ANY (?)";
 
-    private static final String COUNT = "SELECT count(*) FROM billing_quota_delta_outbox";
+    private static final String QUARANTINE = """
+            UPDATE billing_quota_delta_outbox SET quarantined_at = ?, quarantine_reason = ?
+            WHERE delta_id = ANY (?)""";
 
-    /** The deltas a sweep claimed, and how many rows the outbox held as they were claimed (them included). */
-    public record Claim(List<QuotaDelta> deltas, long pending) {
+    private static final String STATS = """
+            SELECT count(*) FILTER (WHERE quarantined_at IS NULL),
+                   min(created_at) FILTER (WHERE quarantined_at IS NULL),
+                   count(*) FILTER (WHERE quarantined_at IS NOT NULL)
+            FROM billing_quota_delta_outbox""";
+
+    /** Why a delta was set aside (the {@code quarantine_reason} column). */
+    public enum QuarantineReason {
+        UNREADABLE_PAYLOAD("unreadable_payload"),
+        REFUSED_BY_SQS("refused_by_sqs");
+
+        private final String value;
+
+        QuarantineReason(String value) {
+            this.value = value;
+        }
+
+        public String value() {
+            return value;
+        }
+    }
+
+    /** The deltas a sweep claimed, and the rows it set aside because their payload cannot be read. */
+    public record Claim(List<QuotaDelta> deltas, List<UUID> unreadable) {
+    }
+
+    /**
+     * The outbox as one statement saw it: pending deltas (quarantined ones excluded), when the
+     * oldest of them was written, and how many are set aside.
+     */
+    public record Stats(long pending, Optional<Instant> oldestCreatedAt, long quarantined) {
+
+        /** Age of the oldest pending delta at {@code now}; zero when none is pending. */
+        public Duration oldestAge(Instant now) {
+            return oldestCreatedAt.map(created -> TimeBudget.left(created, now))
+                    .orElse(Duration.ZERO);
+        }
     }
 
     public void add(Connection c, QuotaDelta delta, Instant now, Duration lease) throws SQLException {
@@ -96,25 +130,53 @@ public final class Outbox {
         }
     }
 
-    /** Claims up to {@code limit} deltas whose lease has passed, leasing them again from {@code now}. */
+    /**
+     * Claims up to {@code limit} pending deltas whose lease has passed, leasing them again from
+     * {@code now}. A claimed row whose payload cannot be read is set aside at once, so that it
+     * never blocks the others.
+     */
     public Claim claimPending(Connection c, Instant now, Duration lease, int limit) throws SQLException {
         List<QuotaDelta> claimed = new ArrayList<>();
-        long pending = 0;
+        List<UUID> unreadable = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(CLAIM)) {
             ps.setTimestamp(1, Timestamp.from(now.plus(lease)));
             ps.setTimestamp(2, Timestamp.from(now));
             ps.setInt(3, limit);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    pending = rs.getLong(1);
-                    String payload = rs.getString(2);
-                    if (payload != null) {
-                        claimed.add(DeltaJson.read(payload));
+                    UUID deltaId = rs.getObject(1, UUID.class);
+                    try {
+                        claimed.add(DeltaJson.read(rs.getString(2)));
+                    } catch (RuntimeException e) {
+                        unreadable.add(deltaId);
                     }
                 }
             }
         }
-        return new Claim(claimed, pending);
+        quarantine(c, unreadable, QuarantineReason.UNREADABLE_PAYLOAD, now);
+        return new Claim(claimed, unreadable);
+    }
+
+    /** Sets deltas aside: no sweep claims them again, and they no longer count as pending. */
+    public void quarantine(Connection c, Collection<UUID> deltaIds, QuarantineReason reason, Instant now)
+            throws SQLException {
+        if (deltaIds.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(QUARANTINE)) {
+            ps.setTimestamp(1, Timestamp.from(now));
+            ps.setString(2, reason.value());
+            ps.setArray(3, uuids(c, deltaIds));
+            ps.executeUpdate();
+        }
+    }
+
+    public Stats stats(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(STATS); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            Timestamp oldest = rs.getTimestamp(2);
+            return new Stats(rs.getLong(1), Optional.ofNullable(oldest).map(Timestamp::toInstant), rs.getLong(3));
+        }
     }
 
     /** Ends the lease of deltas whose publishing failed, so the next invocation retries them at once. */
@@ -137,13 +199,6 @@ public final class Outbox {
         try (PreparedStatement ps = c.prepareStatement(DELETE)) {
             ps.setArray(1, uuids(c, deltaIds));
             ps.executeUpdate();
-        }
-    }
-
-    public long countPending(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(COUNT); ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return rs.getLong(1);
         }
     }
 

@@ -1,0 +1,34 @@
+package io.billingsnapshot.config;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * When each kind of work of one invocation must end, derived from the Lambda deadline, so a
+ * stalled dependency cannot hold the invocation past its timeout:
+ * <ul>
+ *   <li>{@code stopWork}: no record starts and no outbox sweep claims deltas after it
+ *       ({@code DEADLINE_RESERVE_MILLIS} before the deadline);</li>
+ *   <li>{@code sqsCallsEnd}: every SQS call is over by then, leaving time to record in the
+ *       outbox what SQS did or did not confirm;</li>
+ *   <li>{@code databaseCallsEnd}: every database wait is over by then (a statement still
+ *       waiting has its connection aborted), leaving time to answer.</li>
+ * </ul>
+ * The reserve is split in three: the first third for the SQS calls of the batch's deltas, the
+ * second for the outbox bookkeeping after them, the last for answering. It is configured for
+ * the deployment's latencies, so the margins scale with it.
+ */
+public record TimeBudget(Instant stopWork, Instant sqsCallsEnd, Instant databaseCallsEnd) {
+
+    public static TimeBudget of(Instant lambdaDeadline, Duration reserve) {
+        Duration third = reserve.dividedBy(3);
+        return new TimeBudget(lambdaDeadline.minus(reserve), lambdaDeadline.minus(third.multipliedBy(2)),
+                lambdaDeadline.minus(third));
+    }
+
+    /** The time from {@code now} until {@code end}, never negative. */
+    public static Duration left(Instant now, Instant end) {
+        Duration left = Duration.between(now, end);
+        return left.isNegative() ? Duration.ZERO : left;
+    }
+}
