@@ -13,7 +13,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -37,16 +39,29 @@ public final class Outbox {
             SELECT delta_id, request_log_id, payload, ?, ?
             FROM unnest(?::uuid[], ?::uuid[], ?::text[]) AS delta (delta_id, request_log_id, payload)""";
 
+    // The outbox's state rides along with the claim (one row even when nothing is claimed), so
+    // that a sweep costs one statement and its commit. The subquery sees the rows as they were
+    // before the claim; the oldest pending delta is split into claimed and not, because the
+    // claimed ones may be published by this sweep.
     private static final String CLAIM = """
-            UPDATE billing_quota_delta_outbox
-            SET available_at = ?, attempts = attempts + 1
-            WHERE delta_id IN (
-                SELECT delta_id FROM billing_quota_delta_outbox
-                WHERE available_at <= ? AND quarantined_at IS NULL
-                ORDER BY available_at
-                LIMIT ?
-                FOR UPDATE SKIP LOCKED)
-            RETURNING delta_id, payload""";
+            WITH claimed AS (
+                UPDATE billing_quota_delta_outbox
+                SET available_at = ?, attempts = attempts + 1
+                WHERE delta_id IN (
+                    SELECT delta_id FROM billing_quota_delta_outbox
+                    WHERE available_at <= ? AND quarantined_at IS NULL
+                    ORDER BY available_at
+                    LIMIT ?
+                    FOR UPDATE SKIP LOCKED)
+                RETURNING delta_id, payload, created_at)
+            SELECT outbox.pending, outbox.oldest_unclaimed, outbox.quarantined,
+                   claimed.delta_id, claimed.payload, claimed.created_at
+            FROM (SELECT count(*) FILTER (WHERE quarantined_at IS NULL) AS pending,
+                         min(created_at) FILTER (WHERE quarantined_at IS NULL
+                                                 AND delta_id NOT IN (SELECT delta_id FROM claimed)) AS oldest_unclaimed,
+                         count(*) FILTER (WHERE quarantined_at IS NOT NULL) AS quarantined
+                  FROM billing_quota_delta_outbox) AS outbox
+            LEFT JOIN claimed ON true""";
 
     private static final String RELEASE = """
             UPDATE billing_quota_delta_outbox SET available_at = ? WHERE delta_id = ANY (?)""";
@@ -79,8 +94,13 @@ public final class Outbox {
         }
     }
 
-    /** The deltas a sweep claimed, and the rows it set aside because their payload cannot be read. */
-    public record Claim(List<QuotaDelta> deltas, List<UUID> unreadable) {
+    /**
+     * What a sweep claimed: the deltas, when each was written, the rows set aside because their
+     * payload cannot be read, and the outbox as it was just before (claimed rows still pending,
+     * {@code oldestCreatedAt} over the rows not claimed).
+     */
+    public record Claim(List<QuotaDelta> deltas, Map<UUID, Instant> createdAt, List<UUID> unreadable,
+            Stats before) {
     }
 
     /**
@@ -137,16 +157,23 @@ public final class Outbox {
      */
     public Claim claimPending(Connection c, Instant now, Duration lease, int limit) throws SQLException {
         List<QuotaDelta> claimed = new ArrayList<>();
+        Map<UUID, Instant> createdAt = new HashMap<>();
         List<UUID> unreadable = new ArrayList<>();
+        Stats before = null;
         try (PreparedStatement ps = c.prepareStatement(CLAIM)) {
             ps.setTimestamp(1, Timestamp.from(now.plus(lease)));
             ps.setTimestamp(2, Timestamp.from(now));
             ps.setInt(3, limit);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    UUID deltaId = rs.getObject(1, UUID.class);
+                    before = stats(rs);
+                    UUID deltaId = rs.getObject(4, UUID.class);
+                    if (deltaId == null) {
+                        continue; // nothing claimed: the one row carries the state only
+                    }
+                    createdAt.put(deltaId, rs.getTimestamp(6).toInstant());
                     try {
-                        claimed.add(DeltaJson.read(rs.getString(2)));
+                        claimed.add(DeltaJson.read(rs.getString(5)));
                     } catch (RuntimeException e) {
                         unreadable.add(deltaId);
                     }
@@ -154,7 +181,7 @@ public final class Outbox {
             }
         }
         quarantine(c, unreadable, QuarantineReason.UNREADABLE_PAYLOAD, now);
-        return new Claim(claimed, unreadable);
+        return new Claim(claimed, createdAt, unreadable, before);
     }
 
     /** Sets deltas aside: no sweep claims them again, and they no longer count as pending. */
@@ -174,9 +201,14 @@ public final class Outbox {
     public Stats stats(Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(STATS); ResultSet rs = ps.executeQuery()) {
             rs.next();
-            Timestamp oldest = rs.getTimestamp(2);
-            return new Stats(rs.getLong(1), Optional.ofNullable(oldest).map(Timestamp::toInstant), rs.getLong(3));
+            return stats(rs);
         }
+    }
+
+    /** Columns 1 to 3: pending, oldest created_at, quarantined. */
+    private static Stats stats(ResultSet rs) throws SQLException {
+        Timestamp oldest = rs.getTimestamp(2);
+        return new Stats(rs.getLong(1), Optional.ofNullable(oldest).map(Timestamp::toInstant), rs.getLong(3));
     }
 
     /** Ends the lease of deltas whose publishing failed, so the next invocation retries them at once. */

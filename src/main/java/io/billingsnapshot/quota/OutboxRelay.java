@@ -7,8 +7,10 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 /**
  * Moves committed deltas from the outbox to the queue: publish, then delete what SQS
@@ -45,8 +47,41 @@ public final class OutboxRelay {
      */
     public Set<UUID> publish(Connection c, List<QuotaDelta> deltas, Instant now, Duration sqsTimeLeft)
             throws SQLException {
+        return publishAndBookkeep(c, deltas, now, sqsTimeLeft).accepted();
+    }
+
+    /**
+     * Publishes deltas left pending by earlier invocations (crashed, timed out, or failed to
+     * publish) within {@code sqsTimeLeft}, and works out the outbox's state after it from what
+     * the claim saw and what the sweep did (no extra statement).
+     */
+    public SweepResult sweep(Connection c, Instant now, Duration sqsTimeLeft) throws SQLException {
+        Outbox.Claim claim = outbox.claimPending(c, now, lease, sweepLimit);
+        c.commit();
+        claim.unreadable().forEach(id -> logQuarantined(id, Outbox.QuarantineReason.UNREADABLE_PAYLOAD));
+        DeltaPublisher.Result result = publishAndBookkeep(c, claim.deltas(), now, sqsTimeLeft);
+        int setAside = claim.unreadable().size() + result.refused().size();
+        Optional<Instant> oldest = Stream.concat(claim.before().oldestCreatedAt().stream(),
+                claim.deltas().stream().map(QuotaDelta::deltaId)
+                        .filter(id -> !result.accepted().contains(id) && !result.refused().contains(id))
+                        .map(claim.createdAt()::get))
+                .min(Instant::compareTo);
+        Outbox.Stats after = new Outbox.Stats(claim.before().pending() - result.accepted().size() - setAside,
+                oldest, claim.before().quarantined() + setAside);
+        return new SweepResult(claim.deltas().size(), result.accepted().size(), after);
+    }
+
+    /** The outbox's state, without publishing anything (when there is no time left to sweep). */
+    public Outbox.Stats stats(Connection c) throws SQLException {
+        Outbox.Stats stats = outbox.stats(c);
+        c.commit(); // ends the read's transaction: nothing is left open between invocations
+        return stats;
+    }
+
+    private DeltaPublisher.Result publishAndBookkeep(Connection c, List<QuotaDelta> deltas, Instant now,
+            Duration sqsTimeLeft) throws SQLException {
         if (deltas.isEmpty()) {
-            return Set.of();
+            return DeltaPublisher.Result.acceptedOnly(Set.of());
         }
         DeltaPublisher.Result result = publisher.publish(deltas, sqsTimeLeft);
         List<UUID> unconfirmed = deltas.stream().map(QuotaDelta::deltaId)
@@ -55,26 +90,7 @@ public final class OutboxRelay {
         quarantine(c, List.copyOf(result.refused()), Outbox.QuarantineReason.REFUSED_BY_SQS, now);
         outbox.release(c, unconfirmed, now);
         c.commit();
-        return result.accepted();
-    }
-
-    /**
-     * Publishes deltas left pending by earlier invocations (crashed, timed out, or failed to
-     * publish) within {@code sqsTimeLeft}, then reads the outbox's state.
-     */
-    public SweepResult sweep(Connection c, Instant now, Duration sqsTimeLeft) throws SQLException {
-        Outbox.Claim claim = outbox.claimPending(c, now, lease, sweepLimit);
-        c.commit();
-        claim.unreadable().forEach(id -> logQuarantined(id, Outbox.QuarantineReason.UNREADABLE_PAYLOAD));
-        int published = publish(c, claim.deltas(), now, sqsTimeLeft).size();
-        return new SweepResult(claim.deltas().size(), published, stats(c));
-    }
-
-    /** The outbox's state, without publishing anything (when there is no time left to sweep). */
-    public Outbox.Stats stats(Connection c) throws SQLException {
-        Outbox.Stats stats = outbox.stats(c);
-        c.commit(); // ends the read's transaction: nothing is left open between invocations
-        return stats;
+        return result;
     }
 
     private void quarantine(Connection c, List<UUID> deltaIds, Outbox.QuarantineReason reason, Instant now)

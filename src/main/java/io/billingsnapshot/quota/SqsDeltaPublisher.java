@@ -27,6 +27,11 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
  * whole and still reject entries, so each entry's result is checked. On a FIFO queue the
  * deduplication id is the deltaId and the group is the request, which keeps one request's
  * deltas in order within a call; a batch holds at most one new delta per request.
+ *
+ * <p>Every call carries its own timeouts, from the time the caller has left: the whole call
+ * (the SDK's retries included) ends by then, and one attempt lasts at most
+ * {@link #ATTEMPT_TIMEOUT}. So a queue that accepts connections and never answers costs the
+ * invocation its SQS time, not its life; the deltas it did not confirm stay in the outbox.
  */
 public final class SqsDeltaPublisher implements DeltaPublisher {
 
