@@ -14,16 +14,17 @@ import java.time.Instant;
  *   <li>{@code databaseCallsEnd}: every database wait is over by then (a statement still
  *       waiting has its connection aborted), leaving time to answer.</li>
  * </ul>
- * The reserve is split in three: the first third for the SQS calls of the batch's deltas, the
- * second for the outbox bookkeeping after them, the last for answering. It is configured for
- * the deployment's latencies, so the margins scale with it.
+ * Of the reserve, the first two thirds are for the records still running at {@code stopWork}
+ * and the SQS calls of the batch's deltas, the next sixth for the outbox bookkeeping after them,
+ * the last sixth for answering. The reserve is configured for the deployment's latencies, so
+ * the margins scale with it.
  */
 public record TimeBudget(Instant stopWork, Instant sqsCallsEnd, Instant databaseCallsEnd) {
 
     public static TimeBudget of(Instant lambdaDeadline, Duration reserve) {
-        Duration third = reserve.dividedBy(3);
-        return new TimeBudget(lambdaDeadline.minus(reserve), lambdaDeadline.minus(third.multipliedBy(2)),
-                lambdaDeadline.minus(third));
+        Duration sixth = reserve.dividedBy(6);
+        return new TimeBudget(lambdaDeadline.minus(reserve), lambdaDeadline.minus(sixth.multipliedBy(2)),
+                lambdaDeadline.minus(sixth));
     }
 
     /** The time from {@code now} until {@code end}, never negative. */

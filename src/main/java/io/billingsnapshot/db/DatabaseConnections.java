@@ -24,7 +24,7 @@ import org.postgresql.core.TransactionState;
  * invocations, validated with one round trip before reuse, and replaced (with a new IAM token)
  * when it broke. Use it from one thread at a time; call {@link #get()} once per batch.
  *
- * <p>No wait outlives the invocation: {@link #boundUntil} aborts the connection (closes its
+ * <p>No wait outlives the invocation: {@link #boundFor} aborts the connection (closes its
  * socket, which ends any read in progress with a connection error) when the invocation's time
  * for database calls is up, and shortens the login of a new connection to the time left.
  *
@@ -83,14 +83,14 @@ public class DatabaseConnections implements AutoCloseable, Resource {
      */
     public Bound boundFor(Duration timeLeft) {
         callsEndNanos = System.nanoTime() + timeLeft.toNanos();
-        ScheduledFuture<?> abort = watchdog().schedule(this::abortInUse, timeLeft.toNanos(), TimeUnit.NANOSECONDS);
+        ScheduledFuture<?> abort = watchdog().schedule(this::abortWhenTimeIsUp, timeLeft.toNanos(), TimeUnit.NANOSECONDS);
         return () -> {
             abort.cancel(false);
             callsEndNanos = null;
         };
     }
 
-    /** The scope of {@link #boundUntil}; closing never throws. */
+    /** The scope of {@link #boundFor}; closing never throws. */
     @FunctionalInterface
     public interface Bound extends AutoCloseable {
         @Override
@@ -113,7 +113,7 @@ public class DatabaseConnections implements AutoCloseable, Resource {
         return watchdog;
     }
 
-    private void abortInUse() {
+    private void abortWhenTimeIsUp() {
         Connection c = connection;
         if (c == null) {
             return;

@@ -13,7 +13,6 @@ import io.billingsnapshot.message.RequestCompletion;
 import io.billingsnapshot.metrics.Metric;
 import io.billingsnapshot.metrics.Metrics;
 import io.billingsnapshot.metrics.MetricsFactory;
-import io.billingsnapshot.quota.Outbox;
 import io.billingsnapshot.quota.OutboxRelay;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -243,16 +242,10 @@ public final class BatchProcessor {
         }
         try {
             Instant now = clock.instant();
-            Outbox.Stats after;
-            if (now.isBefore(budget.stopWork())) {
-                OutboxRelay.SweepResult sweep = relay.sweep(c, now, TimeBudget.left(now, budget.stopWork()));
-                metrics.count(Metric.DELTAS_PUBLISHED, sweep.published());
-                metrics.count(Metric.DELTA_PUBLISH_FAILURES, sweep.claimed() - sweep.published());
-                after = sweep.after();
-            } else {
-                after = relay.stats(c);
-            }
-            metrics.outbox(after.pending(), after.oldestAge(now), after.quarantined());
+            OutboxRelay.SweepResult sweep = relay.sweep(c, now, budget.stopWork());
+            metrics.count(Metric.DELTAS_PUBLISHED, sweep.published());
+            metrics.count(Metric.DELTA_PUBLISH_FAILURES, sweep.claimed() - sweep.published());
+            metrics.outbox(sweep.after().pending(), sweep.after().oldestAge(now), sweep.after().quarantined());
         } catch (SQLException | RuntimeException e) {
             LOG.error("outbox_sweep_failed", e);
             rollbackQuietly(c);

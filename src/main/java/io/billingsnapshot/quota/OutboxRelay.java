@@ -52,14 +52,18 @@ public final class OutboxRelay {
 
     /**
      * Publishes deltas left pending by earlier invocations (crashed, timed out, or failed to
-     * publish) within {@code sqsTimeLeft}, and works out the outbox's state after it from what
-     * the claim saw and what the sweep did (no extra statement).
+     * publish), its SQS calls ending by {@code stopAt}; at or after {@code stopAt} it only reads
+     * the outbox's state. The state after a sweep is worked out from what the claim saw and what
+     * the sweep did, with no extra statement.
      */
-    public SweepResult sweep(Connection c, Instant now, Duration sqsTimeLeft) throws SQLException {
+    public SweepResult sweep(Connection c, Instant now, Instant stopAt) throws SQLException {
+        if (!now.isBefore(stopAt)) {
+            return new SweepResult(0, 0, stats(c));
+        }
         Outbox.Claim claim = outbox.claimPending(c, now, lease, sweepLimit);
         c.commit();
         claim.unreadable().forEach(id -> logQuarantined(id, Outbox.QuarantineReason.UNREADABLE_PAYLOAD));
-        DeltaPublisher.Result result = publishAndBookkeep(c, claim.deltas(), now, sqsTimeLeft);
+        DeltaPublisher.Result result = publishAndBookkeep(c, claim.deltas(), now, Duration.between(now, stopAt));
         int setAside = claim.unreadable().size() + result.refused().size();
         Optional<Instant> oldest = Stream.concat(claim.before().oldestCreatedAt().stream(),
                 claim.deltas().stream().map(QuotaDelta::deltaId)
@@ -71,8 +75,7 @@ public final class OutboxRelay {
         return new SweepResult(claim.deltas().size(), result.accepted().size(), after);
     }
 
-    /** The outbox's state, without publishing anything (when there is no time left to sweep). */
-    public Outbox.Stats stats(Connection c) throws SQLException {
+    private Outbox.Stats stats(Connection c) throws SQLException {
         Outbox.Stats stats = outbox.stats(c);
         c.commit(); // ends the read's transaction: nothing is left open between invocations
         return stats;
