@@ -55,11 +55,16 @@ public record Config(
         try {
             URI uri = URI.create(value);
             if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme()) || uri.getHost() == null) {
-                throw new ConfigException(variable + " must be an http(s) URL, got '" + value + "'");
+                throw notAUrl(variable);
             }
             return uri;
         } catch (IllegalArgumentException e) {
-            throw new ConfigException(variable + " must be an http(s) URL, got '" + value + "'");
+            throw notAUrl(variable);
         }
+    }
+
+    /** A refused URL is not repeated: it could carry credentials. */
+    private static ConfigException notAUrl(String variable) {
+        return new ConfigException(variable + " must be an http(s) URL");
     }
 }

@@ -9,7 +9,6 @@ public enum Metric {
     STALE_MESSAGES("StaleMessages"),
     DELTAS_PUBLISHED("DeltasPublished"),
     DELTA_PUBLISH_FAILURES("DeltaPublishFailures"),
-    OUTBOX_PENDING("OutboxPending"),
     FAST_PATH_FALLBACKS("FastPathFallbacks");
 
     /** The FK-retry counter, emitted with dimension {@value #COLUMN_DIMENSION}. */

@@ -3,6 +3,7 @@ package io.billingsnapshot.processing;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
 import io.billingsnapshot.billing.QuotaDelta;
+import io.billingsnapshot.config.TimeBudget;
 import io.billingsnapshot.db.DatabaseConnections;
 import io.billingsnapshot.db.SqlStates;
 import io.billingsnapshot.logging.JsonLog;
@@ -64,7 +65,14 @@ public final class BatchProcessor {
      */
     public SQSBatchResponse process(List<SQSMessage> records, Instant deadline) {
         Instant start = clock.instant();
-        Instant stopAt = deadline.minus(deadlineReserve);
+        TimeBudget budget = TimeBudget.of(deadline, deadlineReserve);
+        try (var bound = connections.boundFor(TimeBudget.left(start, budget.databaseCallsEnd()))) {
+            return process(records, start, budget);
+        }
+    }
+
+    private SQSBatchResponse process(List<SQSMessage> records, Instant start, TimeBudget budget) {
+        Instant stopAt = budget.stopWork();
         Metrics metrics = metricsPerInvocation.newInvocation();
         BatchResult result = new BatchResult(records);
         Session session = new Session();
@@ -93,8 +101,8 @@ public final class BatchProcessor {
         }
 
         if (session.connection() != null) { // an empty (scheduled) batch connects here, only to sweep
-            publish(session, deltas, deltaSources, result, metrics);
-            sweep(session, metrics);
+            publish(session, deltas, deltaSources, result, metrics, budget);
+            sweep(session, metrics, budget);
         } else {
             deltaSources.forEach((deltaId, record) -> fail(result, record, "delta_publish_failed", "deltaId", deltaId));
         }
@@ -205,10 +213,12 @@ public final class BatchProcessor {
     }
 
     private void publish(Session session, Map<UUID, QuotaDelta> deltas, Map<UUID, SQSMessage> sources,
-            BatchResult result, Metrics metrics) {
+            BatchResult result, Metrics metrics, TimeBudget budget) {
         Set<UUID> accepted;
         try {
-            accepted = relay.publish(session.connection(), List.copyOf(deltas.values()), clock.instant());
+            Instant now = clock.instant();
+            accepted = relay.publish(session.connection(), List.copyOf(deltas.values()), now,
+                    TimeBudget.left(now, budget.sqsCallsEnd()));
         } catch (SQLException | RuntimeException e) {
             // SQS may have the deltas; they stay in the outbox and are re-published under the same deltaId.
             LOG.error("delta_publish_bookkeeping_failed", e, "deltas", deltas.size());
@@ -224,16 +234,18 @@ public final class BatchProcessor {
         }
     }
 
-    private void sweep(Session session, Metrics metrics) {
+    /** Sweeps while there is time before the stop, and reports the outbox's state whenever it can be read. */
+    private void sweep(Session session, Metrics metrics, TimeBudget budget) {
         Connection c = session.connection();
         if (c == null) {
             return;
         }
         try {
-            OutboxRelay.SweepResult sweep = relay.sweep(c, clock.instant());
+            Instant now = clock.instant();
+            OutboxRelay.SweepResult sweep = relay.sweep(c, now, budget.stopWork());
             metrics.count(Metric.DELTAS_PUBLISHED, sweep.published());
             metrics.count(Metric.DELTA_PUBLISH_FAILURES, sweep.claimed() - sweep.published());
-            metrics.count(Metric.OUTBOX_PENDING, sweep.pendingAfter());
+            metrics.outbox(sweep.after().pending(), sweep.after().oldestAge(now), sweep.after().quarantined());
         } catch (SQLException | RuntimeException e) {
             LOG.error("outbox_sweep_failed", e);
             rollbackQuietly(c);

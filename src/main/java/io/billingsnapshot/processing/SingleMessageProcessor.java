@@ -8,6 +8,7 @@ import io.billingsnapshot.billing.ReferenceColumn;
 import io.billingsnapshot.billing.References;
 import io.billingsnapshot.billing.Snapshot;
 import io.billingsnapshot.billing.SnapshotCalculator;
+import io.billingsnapshot.logging.JsonLog;
 import io.billingsnapshot.message.RequestCompletion;
 import io.billingsnapshot.metrics.Metrics;
 import io.billingsnapshot.quota.Outbox;
@@ -33,6 +34,8 @@ import java.util.function.Supplier;
  * NULL in a fresh transaction (no savepoint on the common path), once.
  */
 public final class SingleMessageProcessor {
+
+    private static final JsonLog LOG = JsonLog.get(SingleMessageProcessor.class);
 
     private final RequestLogs requestLogs;
     private final PriceCatalog catalog;
@@ -72,6 +75,8 @@ public final class SingleMessageProcessor {
                 throw first;
             }
             metrics.fkRetry(column.get());
+            // WARN, so a LogLevel of WARN keeps it: the runbook of the FkRetries alarms starts here.
+            LOG.warn("fk_retry", "requestLogId", message.requestLogId(), "column", column.get().columnName());
             return retryWithNull(c, snapshot.withNull(column.get()), now, first);
         }
     }

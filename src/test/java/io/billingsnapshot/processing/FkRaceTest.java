@@ -9,10 +9,15 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import io.billingsnapshot.billing.Adjustment;
 import io.billingsnapshot.billing.QuotaDelta;
 import io.billingsnapshot.billing.ReferenceColumn;
+import io.billingsnapshot.logging.JsonLog;
 import io.billingsnapshot.testing.BillingFixture;
 import io.billingsnapshot.testing.BillingFixture.Request;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -37,9 +42,19 @@ class FkRaceTest {
     @Test
     void retriesWithNullApiKeyWhenKeyDeletedBetweenReconcileAndInsert() throws Exception {
         Request request = fixture.request();
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
 
-        SQSBatchResponse response = raceAgainstDelete("api_keys", request.apiKeyId(), request);
+        SQSBatchResponse response;
+        try (var redirect = JsonLog.redirect(new PrintStream(log, true, StandardCharsets.UTF_8), Clock.systemUTC())) {
+            JsonLog.setThreshold(JsonLog.Level.WARN); // as with the template's LogLevel=WARN
+            response = raceAgainstDelete("api_keys", request.apiKeyId(), request);
+        } finally {
+            JsonLog.setThreshold(JsonLog.Level.INFO);
+        }
 
+        assertThat(log.toString(StandardCharsets.UTF_8)).contains("\"level\":\"WARN\"")
+                .contains("\"event\":\"fk_retry\"").contains("\"requestLogId\":\"" + request.requestLogId() + "\"")
+                .contains("\"column\":\"api_key_id\"");
         assertThat(failedIds(response)).isEmpty();
         assertThat(fixture.snapshotColumn(request.requestLogId(), "api_key_id")).isNull();
         assertThat(fixture.snapshotColumn(request.requestLogId(), "upstream_id")).isEqualTo(request.upstreamId());

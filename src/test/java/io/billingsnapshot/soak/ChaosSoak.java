@@ -2,6 +2,7 @@ package io.billingsnapshot.soak;
 
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import io.billingsnapshot.logging.JsonLog;
+import io.billingsnapshot.metrics.Gauge;
 import io.billingsnapshot.metrics.Metric;
 import io.billingsnapshot.quota.DeltaPublisher;
 import io.billingsnapshot.quota.SqsDeltaPublisher;
@@ -133,7 +134,7 @@ final class ChaosSoak {
             sweeper.handler().handleRequest(empty,
                     FakeLambdaContext.startingNow(Duration.ofSeconds(30), Clock.systemUTC()));
             invocations++;
-            pending = metrics.last().counted(Metric.OUTBOX_PENDING);
+            pending = metrics.last().gauge(Gauge.OUTBOX_PENDING).orElse(Long.MAX_VALUE); // unread: sweep again
         } while (pending > 0 && invocations < MAX_FINAL_SWEEPS);
         long published = metrics.created().subList(sweepsFrom, metrics.created().size()).stream()
                 .mapToLong(m -> m.counted(Metric.DELTAS_PUBLISHED)).sum();

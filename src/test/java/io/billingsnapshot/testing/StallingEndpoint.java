@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.URI;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -45,6 +46,17 @@ public final class StallingEndpoint implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** An endpoint with nothing behind it that accepts connections and never answers. */
+    public static StallingEndpoint silent() {
+        StallingEndpoint endpoint = forwardingTo(0);
+        endpoint.stall();
+        return endpoint;
+    }
+
+    public URI httpUri() {
+        return URI.create("http://127.0.0.1:" + port());
     }
 
     public int port() {

@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -22,7 +23,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class TestDatabase {
 
     public static final String GATEWAY_SCHEMA = "/gateway-schema.sql";
-    public static final String OUTBOX_MIGRATION = "/db/migration/V1__quota_delta_outbox.sql";
+    /** The service's own migrations, in version order, as production applies them (docs/operations.md). */
+    public static final List<String> MIGRATIONS = List.of(
+            "/db/migration/V1__quota_delta_outbox.sql",
+            "/db/migration/V2__outbox_quarantine.sql");
 
     private static final String TEMPLATE = "billing_snapshot_template";
     private static final AtomicInteger COUNTER = new AtomicInteger();
@@ -99,7 +103,7 @@ public final class TestDatabase {
         execute(adminUrl, "CREATE DATABASE " + TEMPLATE);
         String url = urlPrefix + TEMPLATE;
         execute(url, resource(GATEWAY_SCHEMA));
-        execute(url, resource(OUTBOX_MIGRATION));
+        MIGRATIONS.forEach(migration -> execute(url, resource(migration)));
     }
 
     private void execute(String url, String sql) {
