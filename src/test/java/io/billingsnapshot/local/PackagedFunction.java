@@ -69,16 +69,21 @@ final class PackagedFunction implements AutoCloseable {
         }
         Path taskRoot = Files.createTempDirectory("lambda-task");
         Files.copy(jar, Files.createDirectory(taskRoot.resolve("lib")).resolve(jar.getFileName()));
-        RuntimeApiEmulator runtimeApi = RuntimeApiEmulator.start();
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.addAll(LAMBDA_JVM_FLAGS);
         command.addAll(List.of("-cp", runtimeClassPath(), AWSLambda.class.getName(), HANDLER));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(taskRoot.toFile()).redirectErrorStream(true);
-        builder.environment().clear();
-        builder.environment().putAll(lambdaEnvironment(runtimeApi.address(), taskRoot));
-        builder.environment().putAll(functionEnvironment);
-        return new PackagedFunction(runtimeApi, builder.start(), taskRoot);
+        RuntimeApiEmulator runtimeApi = RuntimeApiEmulator.start();
+        try {
+            ProcessBuilder builder = new ProcessBuilder(command).directory(taskRoot.toFile()).redirectErrorStream(true);
+            builder.environment().clear();
+            builder.environment().putAll(lambdaEnvironment(runtimeApi.address(), taskRoot));
+            builder.environment().putAll(functionEnvironment);
+            return new PackagedFunction(runtimeApi, builder.start(), taskRoot);
+        } catch (IOException | RuntimeException e) {
+            runtimeApi.close();
+            throw e;
+        }
     }
 
     /**

@@ -116,7 +116,7 @@ public final class TestDatabase {
         return source;
     }
 
-    /** The server's {@code SHOW server_version}, e.g. {@code 17.6}. */
+    /** The server's {@code SHOW server_version}, e.g. {@code 17.11}. */
     public String serverVersion() {
         try (Connection c = DriverManager.getConnection(adminUrl, props(user, password));
                 Statement s = c.createStatement();
@@ -128,7 +128,7 @@ public final class TestDatabase {
         }
     }
 
-    /** The server and how it runs, e.g. {@code PostgreSQL 17.6 (embedded, fsync off)}. */
+    /** The server and how it runs, e.g. {@code PostgreSQL 17.11 (embedded, fsync off)}. */
     public String description() {
         return "PostgreSQL " + serverVersion() + " (" + source.label() + ")";
     }
