@@ -32,12 +32,12 @@ final class Report {
 
     private String loadAtStart;
 
-    void machine(String postgres) {
+    void machine(String database) {
         loadAtStart = loadAverage();
-        machine = "%s | %d cores | %s | JDK %s (%s) | %s %s | PostgreSQL %s (embedded, fsync off) | ElasticMQ (embedded)"
+        machine = "%s | %d cores | %s | JDK %s (%s) | %s %s | %s | ElasticMQ (embedded)"
                 .formatted(Benchmark.today(), Runtime.getRuntime().availableProcessors(), cpuModel(),
                         System.getProperty("java.runtime.version"), System.getProperty("java.vm.vendor"),
-                        System.getProperty("os.name"), System.getProperty("os.version"), postgres);
+                        System.getProperty("os.name"), System.getProperty("os.version"), database);
     }
 
     void heap(String childResult) {
