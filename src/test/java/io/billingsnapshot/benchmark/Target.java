@@ -64,7 +64,7 @@ final class Target implements AutoCloseable {
     }
 
     long fallbacks() {
-        return metrics.counted(Metric.FAST_PATH_FALLBACKS);
+        return metrics.counted(Metric.SET_SPLITS);
     }
 
     @Override
