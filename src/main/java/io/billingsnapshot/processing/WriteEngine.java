@@ -39,7 +39,9 @@ final class WriteEngine {
      *     failures of a committed set)
      * @param nulled the reference column the FK retry sets NULL, for a set of one
      * @return each record's outcome, in set order, committed
-     * @throws SQLException, RowNotWritten, OutOfTime: nothing is committed; the caller rolls back
+     * @throws SQLException when a statement fails; nothing is committed, the caller rolls back
+     * @throws SnapshotWriter.RowNotWritten when a record that is not stale has no row written
+     * @throws Deadline.OutOfTime when no time is left for the next statement
      */
     List<Outcome> write(Connection c, List<ParsedRecord> set, FifoGroups groups, Optional<ReferenceColumn> nulled,
             Instant now, Deadline deadline) throws SQLException, SnapshotWriter.RowNotWritten, Deadline.OutOfTime {
