@@ -24,15 +24,6 @@ final class SetRunner {
 
     private static final JsonLog LOG = JsonLog.get(SetRunner.class);
 
-    /** One engine run: the committed outcomes, or why nothing was committed. */
-    private sealed interface Attempt {
-        record Committed(List<Outcome> outcomes) implements Attempt {
-        }
-
-        record RolledBack(Exception cause) implements Attempt {
-        }
-    }
-
     private final WriteEngine engine;
     private final InvocationConnection connection;
     private final Deadline deadline;
@@ -56,17 +47,19 @@ final class SetRunner {
         if (set.isEmpty()) {
             return;
         }
-        if (attempt(set, Optional.empty()) instanceof Attempt.RolledBack failed) {
-            if (deadline.passed()) {
-                failAll(set, new Outcome.Failed(FailureReason.DEADLINE_REACHED));
-            } else if (set.size() > 1) {
-                metrics.increment(Metric.SET_SPLITS);
-                logSplit(set.size(), failed.cause());
-                run(set.subList(0, set.size() / 2));
-                run(set.subList(set.size() / 2, set.size()));
-            } else {
-                runAloneAfter(set, failed.cause());
-            }
+        Optional<Exception> failed = attempt(set, Optional.empty());
+        if (failed.isEmpty()) {
+            return;
+        }
+        if (deadline.passed()) {
+            failAll(set, new Outcome.Failed(FailureReason.DEADLINE_REACHED));
+        } else if (set.size() > 1) {
+            metrics.increment(Metric.SET_SPLITS);
+            logSplit(set.size(), failed.get());
+            run(set.subList(0, set.size() / 2));
+            run(set.subList(set.size() / 2, set.size()));
+        } else {
+            runAloneAfter(set, failed.get());
         }
     }
 
@@ -87,34 +80,39 @@ final class SetRunner {
             return;
         }
         column.ifPresent(metrics::fkRetry);
-        if (attempt(one, column) instanceof Attempt.RolledBack second) {
-            second.cause().addSuppressed(first);
-            failAll(one, failure(second.cause()));
-        }
+        attempt(one, column).ifPresent(second -> {
+            second.addSuppressed(first);
+            failAll(one, failure(second));
+        });
     }
 
-    private Attempt attempt(List<ParsedRecord> set, Optional<ReferenceColumn> nulled) {
+    /**
+     * One transaction for the set; every record ends with an outcome unless it is rolled back.
+     *
+     * @return why it was rolled back; empty when every record of the set has its outcome
+     */
+    private Optional<Exception> attempt(List<ParsedRecord> set, Optional<ReferenceColumn> nulled) {
         if (deadline.passed()) {
             failAll(set, new Outcome.Failed(FailureReason.DEADLINE_REACHED));
-            return new Attempt.Committed(List.of());
+            return Optional.empty();
         }
         Optional<Connection> c = connection.get();
         if (c.isEmpty()) {
             failAll(set, new Outcome.Failed(FailureReason.DATABASE_UNAVAILABLE));
-            return new Attempt.Committed(List.of());
+            return Optional.empty();
         }
         try {
             List<Outcome> committed = engine.write(c.get(), set, groups, nulled, now, deadline);
             for (int p = 0; p < set.size(); p++) {
                 record(set.get(p), committed.get(p));
             }
-            return new Attempt.Committed(committed);
+            return Optional.empty();
         } catch (SQLException | SnapshotWriter.RowNotWritten | Deadline.OutOfTime | RuntimeException e) {
             connection.rollback();
             if (SqlStates.isConnectionError(e)) {
                 connection.lost(); // the next set reconnects
             }
-            return new Attempt.RolledBack(e);
+            return Optional.of(e);
         }
     }
 

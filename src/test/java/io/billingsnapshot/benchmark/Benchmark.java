@@ -110,7 +110,7 @@ public final class Benchmark {
      */
     private void measure(Duration delay, CountingRelay relay, Target fast, Target slow, RawUpsert upsert,
             Runnable purgeQueue) throws Exception {
-        System.out.printf("Measuring both paths and the raw upsert, %d ms each way ...%n", delay.toMillis());
+        System.out.printf("Measuring one set, sets of one and the raw upsert, %d ms each way ...%n", delay.toMillis());
         boolean delayed = !delay.isZero();
         SQSEvent warmUp = workload.nextBatch(100); // connections, caches, JIT
         fast.run(warmUp);
@@ -153,7 +153,7 @@ public final class Benchmark {
                         measured.sqsCalls(), true);
             }
             results.put(new Key(Path.PER_MESSAGE, delay, size), perMessage);
-            System.out.printf("  %,6d messages: fast %,9.1f ms, per-message %,11.1f ms%s, raw upsert %,8.1f ms%n", size,
+            System.out.printf("  %,6d messages: one set %,9.1f ms, sets of one %,11.1f ms%s, raw upsert %,8.1f ms%n", size,
                     results.get(new Key(Path.SET_BASED, delay, size)).msPerBatch(), perMessage.msPerBatch(),
                     extrapolate ? " (extrapolated from " + SAMPLE + ")" : "",
                     raw.get(new Key(Path.SET_BASED, delay, size)).msPerBatch());
