@@ -187,8 +187,8 @@ public final class Benchmark {
         }
         db.execute("DROP TRIGGER refuse_poison ON request_billing_snapshots");
         poison = summary(samples, 1, false);
-        // Each split runs two halves: one transaction for the whole set, two per split.
-        poisonTransactions = (1 + 2 * (fast.splits() - splitsBefore)) / batches;
+        // One transaction for the whole set, then two per split (its halves).
+        poisonTransactions = (batches + 2 * (fast.splits() - splitsBefore)) / batches;
         System.out.printf("  1,000 messages, one poison: %,9.1f ms, %d transactions%n", poison.msPerBatch(),
                 poisonTransactions);
     }
