@@ -83,7 +83,9 @@ class ChaosSoakTest {
         assertThat(report.passed()).as(report.text()).isTrue();
         ChaosReport.Faults faults = report.faults();
         assertThat(faults.apiKeysDeleted() + faults.upstreamsDeleted()).as("keys and upstreams deleted").isPositive();
-        assertThat(report.handlers().fkRetriesTotal()).as("FK races the handlers lost and retried").isPositive();
+        // No FK retry is expected any more: the write engine locks the parents (FOR KEY SHARE) before
+        // writing, so a concurrent delete waits for it or is read as NULL; the retry is the safety
+        // net for what locks cannot prevent (FkRaceTest stages it).
         assertThat(faults.backendsKilled()).as("database backends killed").isPositive();
         assertThat(faults.deltaQueueOutages()).as("delta queue outages").isPositive();
         assertThat(faults.cutOffBeforePublishing()).as("invocations cut off before publishing").isPositive();
