@@ -6,17 +6,12 @@ import io.billingsnapshot.message.MessageParser;
 import io.billingsnapshot.metrics.EmfMetrics;
 import io.billingsnapshot.metrics.MetricsFactory;
 import io.billingsnapshot.processing.BatchProcessor;
-import io.billingsnapshot.processing.SetBasedBatch;
-import io.billingsnapshot.processing.SingleMessageProcessor;
+import io.billingsnapshot.processing.SnapshotWriter;
 import io.billingsnapshot.quota.DeltaPublisher;
 import io.billingsnapshot.quota.Outbox;
 import io.billingsnapshot.quota.OutboxRelay;
 import io.billingsnapshot.quota.SqsDeltaPublisher;
-import io.billingsnapshot.store.CatalogCache;
-import io.billingsnapshot.store.PriceCatalog;
-import io.billingsnapshot.store.RequestLogs;
-import io.billingsnapshot.store.SnapshotBatchSql;
-import io.billingsnapshot.store.SnapshotTable;
+import io.billingsnapshot.store.SnapshotRows;
 import java.time.Clock;
 import java.util.Map;
 import java.util.UUID;
@@ -41,15 +36,11 @@ public final class Wiring {
     public static BatchProcessor create(Config config, DatabaseConnections connections, DeltaPublisher publisher,
             MetricsFactory metrics, Clock clock, Supplier<UUID> deltaIds) {
         Outbox outbox = new Outbox();
-        MessageParser parser = new MessageParser();
-        SingleMessageProcessor processor = new SingleMessageProcessor(new RequestLogs(), new PriceCatalog(),
-                new SnapshotTable(), outbox, deltaIds, config.outboxLease());
-        SetBasedBatch setBased = new SetBasedBatch(parser, new SnapshotBatchSql(),
-                new CatalogCache(config.priceCacheTtl()), outbox, deltaIds, config.outboxLease(),
-                config.fastPathMinBatchSize(), clock);
-        return new BatchProcessor(connections, parser, processor, setBased,
-                new OutboxRelay(outbox, publisher, config.outboxLease(), config.outboxSweepLimit()),
-                metrics, clock, config.deadlineReserve());
+        return BatchProcessor.create(connections, new MessageParser(),
+                new SnapshotWriter(new SnapshotRows(), outbox, deltaIds, config.outboxLease()),
+                new OutboxRelay(outbox, publisher, config.outboxLease(), config.outboxSweepLimit()), metrics, clock,
+                new BatchProcessor.Settings(config.deadlineReserve(), config.maxFutureSkew(),
+                        config.fastPathMinBatchSize()));
     }
 
     /** The region and credentials come from the SDK's default chains (AWS_REGION, the function's role). */

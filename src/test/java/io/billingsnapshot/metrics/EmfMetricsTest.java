@@ -57,7 +57,7 @@ class EmfMetricsTest {
                         tuple("Billing/Test", "StaleMessages", "Count", Map.of(), 1.0),
                         tuple("Billing/Test", "DeltasPublished", "Count", Map.of(), 19.0),
                         tuple("Billing/Test", "DeltaPublishFailures", "Count", Map.of(), 2.0),
-                        tuple("Billing/Test", "FastPathFallbacks", "Count", Map.of(), 0.0));
+                        tuple("Billing/Test", "SetSplits", "Count", Map.of(), 0.0));
         assertThat(data).extracting(Datum::timestamp).containsOnly(now.toEpochMilli());
     }
 

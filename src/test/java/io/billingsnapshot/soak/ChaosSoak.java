@@ -38,7 +38,7 @@ final class ChaosSoak {
     /** The one failure BatchProcessor reports without a record_failed line: closing a failed FIFO group. */
     static final String UNLOGGED_FAILURE = "later record of a failed FIFO group (no log line)";
     /** A set-based batch that met a foreign-key violation and went record by record. */
-    private static final String FK_FALLBACK = "fast_path_fallback 23503";
+    private static final String FK_SPLIT = "set_split 23503";
 
     private final ChaosSettings settings;
     private UnaryOperator<DeltaPublisher> publisherBug = UnaryOperator.identity();
@@ -95,7 +95,7 @@ final class ChaosSoak {
                 collector.drain();
                 return new ChaosReport(settings, startedAt, Duration.ofNanos(System.nanoTime() - started),
                         machine(), workload.counts(), source.sent().size(), faults.tally(),
-                        HandlerTallies.of(metrics.created().subList(0, sweepsFrom), log.count(FK_FALLBACK)), mapping, finalSweep,
+                        HandlerTallies.of(metrics.created().subList(0, sweepsFrom), log.count(FK_SPLIT)), mapping, finalSweep,
                         new ChaosReport.Deltas(collector.publications(), collector.distinctDeltas(),
                                 collector.duplicatePublications()),
                         ConservationCheck.check(db, collector, source.sent(), mapping.deadLetters()),

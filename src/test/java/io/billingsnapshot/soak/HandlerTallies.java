@@ -34,7 +34,7 @@ record HandlerTallies(long invocations, Map<ReferenceColumn, Long> fkRetries, lo
 
     /**
      * Foreign-key races the handlers lost and handled: a record retried with the deleted
-     * reference NULL, or a set-based batch that met the 23503 and went record by record.
+     * reference NULL, or a set that met the 23503 and was split in halves.
      */
     long fkRacesLost() {
         return fkRetriesTotal() + fkFallbacks;
