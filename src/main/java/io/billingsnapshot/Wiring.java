@@ -7,22 +7,16 @@ import io.billingsnapshot.metrics.EmfMetrics;
 import io.billingsnapshot.metrics.MetricsFactory;
 import io.billingsnapshot.metrics.RerateMetrics;
 import io.billingsnapshot.processing.BatchProcessor;
-import io.billingsnapshot.processing.SetBasedBatch;
-import io.billingsnapshot.processing.SingleMessageProcessor;
+import io.billingsnapshot.processing.SnapshotWriter;
 import io.billingsnapshot.quota.DeltaPublisher;
 import io.billingsnapshot.quota.Outbox;
 import io.billingsnapshot.quota.OutboxRelay;
 import io.billingsnapshot.quota.SqsDeltaPublisher;
-import io.billingsnapshot.rerate.RerateWriter;
 import io.billingsnapshot.rerate.Rerater;
-import io.billingsnapshot.store.CatalogCache;
 import io.billingsnapshot.store.PriceCatalog;
-import io.billingsnapshot.store.RequestLogs;
-import io.billingsnapshot.store.SnapshotBatchSql;
 import io.billingsnapshot.store.SnapshotRange;
-import io.billingsnapshot.store.SnapshotTable;
+import io.billingsnapshot.store.SnapshotRows;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -46,15 +40,10 @@ public final class Wiring {
     public static BatchProcessor create(Config config, DatabaseConnections connections, DeltaPublisher publisher,
             MetricsFactory metrics, Clock clock, Supplier<UUID> deltaIds) {
         Outbox outbox = new Outbox();
-        MessageParser parser = new MessageParser();
-        SingleMessageProcessor processor = new SingleMessageProcessor(new RequestLogs(), new PriceCatalog(),
-                new SnapshotTable(), outbox, deltaIds, config.outboxLease());
-        SetBasedBatch setBased = new SetBasedBatch(parser, new SnapshotBatchSql(),
-                new CatalogCache(config.priceCacheTtl()), outbox, deltaIds, config.outboxLease(),
-                config.fastPathMinBatchSize(), clock);
-        return new BatchProcessor(connections, parser, processor, setBased,
-                new OutboxRelay(outbox, publisher, config.outboxLease(), config.outboxSweepLimit()),
-                metrics, clock, config.deadlineReserve());
+        return BatchProcessor.create(connections, new MessageParser(), writer(config, outbox, deltaIds),
+                relay(config, outbox, publisher), metrics, clock,
+                new BatchProcessor.Settings(config.deadlineReserve(), config.maxFutureSkew(),
+                        config.fastPathMinBatchSize()));
     }
 
     static Rerater rerater(Map<String, String> environment, Clock clock) {
@@ -64,14 +53,20 @@ public final class Wiring {
                 RerateMetrics.emf(config.metricsNamespace()), clock, UUID::randomUUID, Rerater.CHUNK_ROWS);
     }
 
+    /** Re-rating writes through the same write step and outbox relay as the messages. */
     public static Rerater rerater(Config config, DatabaseConnections connections, DeltaPublisher publisher,
             RerateMetrics metrics, Clock clock, Supplier<UUID> deltaIds, int chunkRows) {
         Outbox outbox = new Outbox();
-        // Catalog read in every chunk's transaction: a price fixed during a run applies from the next chunk.
-        return new Rerater(connections, new SnapshotRange(), new CatalogCache(Duration.ZERO),
-                new RerateWriter(new SnapshotBatchSql(), outbox, deltaIds, config.outboxLease()),
-                new OutboxRelay(outbox, publisher, config.outboxLease(), config.outboxSweepLimit()),
-                metrics, clock, config.deadlineReserve(), chunkRows);
+        return new Rerater(connections, new SnapshotRange(), new PriceCatalog(), writer(config, outbox, deltaIds),
+                relay(config, outbox, publisher), metrics, clock, config.deadlineReserve(), chunkRows);
+    }
+
+    private static SnapshotWriter writer(Config config, Outbox outbox, Supplier<UUID> deltaIds) {
+        return new SnapshotWriter(new SnapshotRows(), outbox, deltaIds, config.outboxLease());
+    }
+
+    private static OutboxRelay relay(Config config, Outbox outbox, DeltaPublisher publisher) {
+        return new OutboxRelay(outbox, publisher, config.outboxLease(), config.outboxSweepLimit());
     }
 
     /** The region and credentials come from the SDK's default chains (AWS_REGION, the function's role). */

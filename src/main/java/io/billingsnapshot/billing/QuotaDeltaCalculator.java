@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /** The effective quota change of one snapshot write (SPEC section 5, "Quota delta"). Pure. */
 public final class QuotaDeltaCalculator {
@@ -20,6 +21,21 @@ public final class QuotaDeltaCalculator {
             .thenComparing(key -> key.id().toString());
 
     private QuotaDeltaCalculator() {
+    }
+
+    /**
+     * The delta of one write: from the request's row before it to the row the database reports
+     * written; empty when nothing changes.
+     *
+     * @param deltaId the new delta's id, used only when there is a delta
+     */
+    public static Optional<QuotaDelta> delta(UUID requestLogId, Optional<BilledAmount> previous, BilledAmount written,
+            Supplier<UUID> deltaId) {
+        List<Adjustment> adjustments = adjustments(previous, written);
+        return adjustments.isEmpty()
+                ? Optional.empty()
+                : Optional.of(new QuotaDelta(deltaId.get(), requestLogId, written.billedAt(), Snapshot.CURRENCY,
+                        adjustments));
     }
 
     /**

@@ -2,10 +2,10 @@ package io.billingsnapshot.config;
 
 import static io.billingsnapshot.config.EnvVars.DEADLINE_RESERVE_MILLIS;
 import static io.billingsnapshot.config.EnvVars.FAST_PATH_MIN_BATCH_SIZE;
+import static io.billingsnapshot.config.EnvVars.MAX_FUTURE_SKEW_SECONDS;
 import static io.billingsnapshot.config.EnvVars.METRICS_NAMESPACE;
 import static io.billingsnapshot.config.EnvVars.OUTBOX_LEASE_SECONDS;
 import static io.billingsnapshot.config.EnvVars.OUTBOX_SWEEP_LIMIT;
-import static io.billingsnapshot.config.EnvVars.PRICE_CACHE_TTL_SECONDS;
 import static io.billingsnapshot.config.EnvVars.QUOTA_DELTA_QUEUE_URL;
 import static io.billingsnapshot.config.EnvVars.SQS_ENDPOINT_URL;
 
@@ -27,7 +27,7 @@ public record Config(
         Duration outboxLease,
         int outboxSweepLimit,
         Duration deadlineReserve,
-        Duration priceCacheTtl,
+        Duration maxFutureSkew,
         int fastPathMinBatchSize) {
 
     public static final String DEFAULT_METRICS_NAMESPACE = "BillingSnapshot";
@@ -45,9 +45,9 @@ public record Config(
                 env.integer(OUTBOX_SWEEP_LIMIT, 100, 0, 10_000),
                 // Time left for publishing the batch's deltas and answering.
                 Duration.ofMillis(env.integer(DEADLINE_RESERVE_MILLIS, 5_000, 0, 600_000)),
-                // Catalog changes reach the fast path within this time; the per-message path reads them every time.
-                env.seconds(PRICE_CACHE_TTL_SECONDS, Duration.ofSeconds(60), 0, 3_600),
-                // A single message keeps the per-message path's own FK retry; 10,000 is Lambda's largest batch.
+                // Clocks of the gateway and the function drift; a day covers any honest drift.
+                env.seconds(MAX_FUTURE_SKEW_SECONDS, Duration.ofSeconds(300), 0, 86_400),
+                // 10,000 is Lambda's largest batch.
                 env.integer(FAST_PATH_MIN_BATCH_SIZE, 2, 0, 10_000));
     }
 
@@ -55,11 +55,16 @@ public record Config(
         try {
             URI uri = URI.create(value);
             if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme()) || uri.getHost() == null) {
-                throw new ConfigException(variable + " must be an http(s) URL, got '" + value + "'");
+                throw notAUrl(variable);
             }
             return uri;
         } catch (IllegalArgumentException e) {
-            throw new ConfigException(variable + " must be an http(s) URL, got '" + value + "'");
+            throw notAUrl(variable);
         }
+    }
+
+    /** A refused URL is not repeated: it could carry credentials. */
+    private static ConfigException notAUrl(String variable) {
+        return new ConfigException(variable + " must be an http(s) URL");
     }
 }

@@ -35,11 +35,11 @@ public final class EnvVars {
     /** Milliseconds before the Lambda timeout at which record processing stops (the rest are reported failed). */
     public static final String DEADLINE_RESERVE_MILLIS = "DEADLINE_RESERVE_MILLIS";
 
-    // The set-based fast path
-    /** Seconds the fast path's price catalog cache is trusted before it is read again (0: every batch). */
-    public static final String PRICE_CACHE_TTL_SECONDS = "PRICE_CACHE_TTL_SECONDS";
-    /** Smallest batch the fast path takes; smaller batches go message by message (0: never the fast path). */
+    // The write engine
+    /** Smallest batch written as one set; smaller batches are written as sets of one (0: always sets of one). */
     public static final String FAST_PATH_MIN_BATCH_SIZE = "FAST_PATH_MIN_BATCH_SIZE";
+    /** Seconds a billedAt may lie ahead of the function's clock before the message is invalid. */
+    public static final String MAX_FUTURE_SKEW_SECONDS = "MAX_FUTURE_SKEW_SECONDS";
 
     // Observability
     public static final String METRICS_NAMESPACE = "METRICS_NAMESPACE";

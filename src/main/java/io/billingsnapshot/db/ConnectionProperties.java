@@ -30,6 +30,9 @@ final class ConnectionProperties {
         // pgjdbc's default already; written out because an automatic savepoint per statement
         // would double the round trips.
         p.setProperty("autosave", "never");
+        // The server's error detail quotes row values ("Key (api_key_id)=(...)"): keep them out of
+        // exception messages, which end up in logs. The constraint and SQLState fields stay.
+        p.setProperty("logServerErrorDetail", "false");
         // No Kerberos lookup at connect: RDS Proxy does not offer GSS encryption.
         p.setProperty("gssEncMode", "disable");
 

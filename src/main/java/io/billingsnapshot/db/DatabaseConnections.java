@@ -5,7 +5,12 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.Properties;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.crac.Context;
 import org.crac.Core;
 import org.crac.Resource;
@@ -19,6 +24,10 @@ import org.postgresql.core.TransactionState;
  * invocations, validated with one round trip before reuse, and replaced (with a new IAM token)
  * when it broke. Use it from one thread at a time; call {@link #get()} once per batch.
  *
+ * <p>No wait outlives the invocation: {@link #boundFor} aborts the connection (closes its
+ * socket, which ends any read in progress with a connection error) when the invocation's time
+ * for database calls is up, and shortens the login of a new connection to the time left.
+ *
  * <p>It is also a CRaC resource: before a SnapStart snapshot the connection is closed (a
  * socket cannot survive a restore), and after restore the next {@link #get()} reopens it.
  */
@@ -27,12 +36,18 @@ public class DatabaseConnections implements AutoCloseable, Resource {
     private static final JsonLog LOG = JsonLog.get(DatabaseConnections.class);
     // Loaded at init, so pgjdbc's classes are in the SnapStart snapshot.
     private static final Driver DRIVER = new Driver();
+    /** SQLState of a connection that could not be established (a connection error, so records are retried). */
+    private static final String CONNECTION_UNABLE = "08001";
 
     private final DatabaseSettings settings;
     private final JdbcEndpoint endpoint;
     private final PasswordSource passwords;
-    private Connection connection;
+    // Volatile: the watchdog aborts it from its own thread, without the lock a stalled get() holds.
+    private volatile Connection connection;
+    /** System.nanoTime() by which database calls must end, or null outside {@link #boundFor}. */
+    private volatile Long callsEndNanos;
     private boolean statementTimeoutChecked;
+    private ScheduledExecutorService watchdog;
 
     /** Production: passwords as the settings say, registered with the global CRaC context. */
     public DatabaseConnections(DatabaseSettings settings) {
@@ -58,6 +73,57 @@ public class DatabaseConnections implements AutoCloseable, Resource {
             connection = open();
         }
         return connection;
+    }
+
+    /**
+     * Bounds every database wait to {@code timeLeft} from now, until the returned scope is closed:
+     * a login takes at most the time left, and a connection still in use when it is over is
+     * aborted. Call it once per invocation, around all of its database work. (A duration, not an
+     * instant: the caller's clock may be a test's.)
+     */
+    public Bound boundFor(Duration timeLeft) {
+        callsEndNanos = System.nanoTime() + timeLeft.toNanos();
+        ScheduledFuture<?> abort = watchdog().schedule(this::abortWhenTimeIsUp, timeLeft.toNanos(), TimeUnit.NANOSECONDS);
+        return () -> {
+            abort.cancel(false);
+            callsEndNanos = null;
+        };
+    }
+
+    /** The scope of {@link #boundFor}; closing never throws. */
+    @FunctionalInterface
+    public interface Bound extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    private synchronized ScheduledExecutorService watchdog() {
+        if (watchdog == null) {
+            // One daemon thread, ended when idle: a frozen or discarded environment keeps none alive.
+            ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(1, task -> {
+                Thread t = new Thread(task, "db-deadline");
+                t.setDaemon(true);
+                return t;
+            });
+            pool.setRemoveOnCancelPolicy(true);
+            pool.setKeepAliveTime(30, TimeUnit.SECONDS);
+            pool.allowCoreThreadTimeOut(true);
+            watchdog = pool;
+        }
+        return watchdog;
+    }
+
+    private void abortWhenTimeIsUp() {
+        Connection c = connection;
+        if (c == null) {
+            return;
+        }
+        LOG.warn("db.connection.aborted", "reason", "invocation_time_up");
+        try {
+            c.abort(Runnable::run); // closes the socket at once; the waiting statement fails with 08006
+        } catch (SQLException | RuntimeException e) {
+            LOG.error("db.connection.abort_failed", e);
+        }
     }
 
     /** Drops the current connection (after a connection-level error); the next get() reconnects. */
@@ -105,13 +171,25 @@ public class DatabaseConnections implements AutoCloseable, Resource {
     private Connection open() throws SQLException {
         long started = System.nanoTime();
         Properties properties = ConnectionProperties.of(settings);
+        Long end = callsEndNanos;
+        if (end != null) {
+            // pgjdbc takes whole seconds: with less than one left, a login could not be bounded.
+            long left = TimeUnit.NANOSECONDS.toSeconds(end - System.nanoTime());
+            if (left < 1) {
+                throw new SQLException("no time left in this invocation to connect", CONNECTION_UNABLE);
+            }
+            for (String timeout : new String[] {"loginTimeout", "connectTimeout"}) {
+                long configured = Long.parseLong(properties.getProperty(timeout));
+                properties.setProperty(timeout, Long.toString(Math.min(configured, left)));
+            }
+        }
         Connection c;
         try {
             // The password lives in this Properties object for the duration of this call only.
             properties.setProperty("password", passwords.newPassword());
             c = DRIVER.connect(settings.url(), properties);
             if (c == null) {
-                throw new SQLException("pgjdbc does not accept the URL " + settings.url(), "08001");
+                throw new SQLException("pgjdbc does not accept the URL " + settings.url(), CONNECTION_UNABLE);
             }
         } catch (SQLException e) {
             LOG.error("db.connection.failed", e, "host", endpoint.host(), "port", endpoint.port(),

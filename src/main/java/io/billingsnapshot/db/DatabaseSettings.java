@@ -61,6 +61,9 @@ public record DatabaseSettings(
         if (auth == AuthMode.PASSWORD && password == null) {
             throw new IllegalArgumentException("password authentication needs a password");
         }
+        if (auth == AuthMode.IAM && sslMode != SslMode.VERIFY_FULL) {
+            throw new IllegalArgumentException("IAM authentication needs verify-full TLS");
+        }
     }
 
     /** Verified TLS and the default timeouts: what production would get from an empty environment. */
@@ -88,6 +91,11 @@ public record DatabaseSettings(
         if (rootCert.isPresent() && !sslMode.verifiesCertificate()) {
             throw new ConfigException(DB_SSL_ROOT_CERT + " is only used with " + DB_SSL_MODE
                     + "=verify-ca or verify-full, but " + DB_SSL_MODE + " is " + sslMode);
+        }
+        if (auth == AuthMode.IAM && sslMode != SslMode.VERIFY_FULL) {
+            throw new ConfigException(DB_SSL_MODE + " must be verify-full when " + DB_AUTH + "=iam (the default), got "
+                    + sslMode + ": an IAM token sent over a connection whose server is not verified can be"
+                    + " replayed for 15 minutes");
         }
         return new DatabaseSettings(url, user, auth, auth == AuthMode.PASSWORD ? password : null, region,
                 sslMode, rootCert, timeouts(env));

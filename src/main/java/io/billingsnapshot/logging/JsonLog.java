@@ -53,6 +53,11 @@ public final class JsonLog {
         return new JsonLog(type.getSimpleName());
     }
 
+    /** A logger under a library's own logger name (see {@link JsonLogServiceProvider}). */
+    static JsonLog named(String logger) {
+        return new JsonLog(logger);
+    }
+
     /** The level from {@code LOG_LEVEL}, else Lambda's {@code AWS_LAMBDA_LOG_LEVEL}, else INFO. */
     public static Level levelFrom(Map<String, String> environment) {
         String configured = environment.get(LOG_LEVEL);
@@ -139,6 +144,11 @@ public final class JsonLog {
 
     public void error(String event, Throwable error, Object... keyValues) {
         log(Level.ERROR, event, error, keyValues);
+    }
+
+    /** A library's line: event {@code library_log} and the library's formatted message. */
+    void library(Level level, String message, Throwable error) {
+        log(level, "library_log", error, new Object[] {"message", message});
     }
 
     private void log(Level level, String event, Throwable error, Object[] keyValues) {

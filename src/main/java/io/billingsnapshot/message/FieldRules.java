@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.math.BigInteger;
 import java.time.DateTimeException;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -172,7 +173,8 @@ final class FieldRules {
         if (utcYear < 1970 || utcYear > 9999) {
             throw invalid("billedAt", "year outside 1970..9999");
         }
-        return time.toInstant();
+        // The column keeps microseconds; truncating here makes every later comparison see what is stored.
+        return time.toInstant().truncatedTo(ChronoUnit.MICROS);
     }
 
     /** The JSON type of a value token, for reasons that must not echo the value. */

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import io.billingsnapshot.billing.ServiceTier;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
@@ -37,6 +38,10 @@ public final class MessageParser {
             "requestLogId", "apiKeyId", "upstreamId", "userId", "model", "requestedServiceTier",
             "effectiveServiceTier", "usage", "billedAt", "promptTokens", "completionTokens",
             "totalTokens", "cacheReadTokens", "cacheWriteTokens");
+
+    /** The usage counts, in the order of {@link Usage}'s components; a missing one is 0. */
+    private static final List<String> USAGE_FIELDS = List.of(
+            "promptTokens", "completionTokens", "totalTokens", "cacheReadTokens", "cacheWriteTokens");
 
     // JsonFactory is thread-safe once built; parsers are created per call.
     private static final JsonFactory JSON = JsonFactory.builder()
@@ -123,24 +128,18 @@ public final class MessageParser {
         if (value != JsonToken.START_OBJECT) {
             throw new InvalidMessageException("usage: must be an object or null, was " + FieldRules.typeName(value));
         }
-        int prompt = 0;
-        int completion = 0;
-        int total = 0;
-        int cacheRead = 0;
-        int cacheWrite = 0;
+        int[] counts = new int[USAGE_FIELDS.size()];
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String field = parser.currentName();
             JsonToken token = parser.nextToken();
-            switch (field) {
-                case "promptTokens" -> prompt = FieldRules.count(field, parser, token);
-                case "completionTokens" -> completion = FieldRules.count(field, parser, token);
-                case "totalTokens" -> total = FieldRules.count(field, parser, token);
-                case "cacheReadTokens" -> cacheRead = FieldRules.count(field, parser, token);
-                case "cacheWriteTokens" -> cacheWrite = FieldRules.count(field, parser, token);
-                default -> parser.skipChildren();
+            int index = USAGE_FIELDS.indexOf(field);
+            if (index >= 0) {
+                counts[index] = FieldRules.count(field, parser, token);
+            } else {
+                parser.skipChildren();
             }
         }
-        return new Usage(prompt, completion, total, cacheRead, cacheWrite);
+        return new Usage(counts[0], counts[1], counts[2], counts[3], counts[4]);
     }
 
     private static void requireNothingAfter(JsonParser parser) throws InvalidMessageException {

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import software.amazon.cloudwatchlogs.emf.environment.Environment;
 import software.amazon.cloudwatchlogs.emf.exception.InvalidNamespaceException;
 import software.amazon.cloudwatchlogs.emf.logger.MetricsLogger;
@@ -25,7 +26,8 @@ import software.amazon.cloudwatchlogs.emf.model.Unit;
  * is a single member of the document. So one flush writes:
  * <ul>
  *   <li>one document with every {@link Metric} counter (zeros included, so each alarm and graph
- *       has a data point per invocation) and {@value Metric#BATCH_DURATION}, with one empty
+ *       has a data point per invocation), the {@link Gauge}s that were measured (only those) and
+ *       {@value Metric#BATCH_DURATION}, with one empty
  *       dimension set: no dimensions;</li>
  *   <li>one document per column that had FK retries, {@value Metric#FK_RETRIES} with the dimension
  *       sets {@code [Column]} and {@code []}: the library's dimension sets publish the one value
@@ -46,6 +48,7 @@ public final class EmfMetrics implements Metrics {
     private final Environment environment;
     private final Clock clock;
     private final AtomicLongArray counts = new AtomicLongArray(Metric.values().length);
+    private final AtomicReferenceArray<Long> gauges = new AtomicReferenceArray<>(Gauge.values().length);
     private final AtomicLongArray fkRetries = new AtomicLongArray(ReferenceColumn.values().length);
     private final AtomicReference<Duration> batchDuration = new AtomicReference<>();
     private final AtomicBoolean flushed = new AtomicBoolean();
@@ -87,6 +90,11 @@ public final class EmfMetrics implements Metrics {
     }
 
     @Override
+    public void gauge(Gauge gauge, long value) {
+        gauges.set(gauge.ordinal(), value);
+    }
+
+    @Override
     public void fkRetry(ReferenceColumn column) {
         fkRetries.incrementAndGet(column.ordinal());
     }
@@ -124,6 +132,12 @@ public final class EmfMetrics implements Metrics {
         MetricsLogger document = document(now).setDimensions(new DimensionSet());
         for (Metric metric : Metric.values()) {
             document.putMetric(metric.metricName(), counts.get(metric.ordinal()), Unit.COUNT);
+        }
+        for (Gauge gauge : Gauge.values()) {
+            Long value = gauges.get(gauge.ordinal());
+            if (value != null) {
+                document.putMetric(gauge.metricName(), value, gauge.unit());
+            }
         }
         Duration duration = batchDuration.get();
         if (duration != null) {

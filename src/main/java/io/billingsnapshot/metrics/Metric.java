@@ -9,8 +9,7 @@ public enum Metric {
     STALE_MESSAGES("StaleMessages"),
     DELTAS_PUBLISHED("DeltasPublished"),
     DELTA_PUBLISH_FAILURES("DeltaPublishFailures"),
-    OUTBOX_PENDING("OutboxPending"),
-    FAST_PATH_FALLBACKS("FastPathFallbacks");
+    SET_SPLITS("SetSplits");
 
     /** The FK-retry counter, emitted with dimension {@value #COLUMN_DIMENSION}. */
     public static final String FK_RETRIES = "FkRetries";

@@ -15,6 +15,16 @@ public interface Metrics {
         count(metric, 1);
     }
 
+    /** A level measured now; written only when set (the last value wins). */
+    void gauge(Gauge gauge, long value);
+
+    /** The outbox's state, reported only when it could be read (never a 0 standing in for "unknown"). */
+    default void outbox(long pending, Duration oldestAge, long quarantined) {
+        gauge(Gauge.OUTBOX_PENDING, pending);
+        gauge(Gauge.OUTBOX_OLDEST_AGE_SECONDS, oldestAge.toSeconds());
+        gauge(Gauge.OUTBOX_QUARANTINED, quarantined);
+    }
+
     /** One catch-FK-and-retry-with-NULL, by the column that was set NULL. */
     void fkRetry(ReferenceColumn column);
 

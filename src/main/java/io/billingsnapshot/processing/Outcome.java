@@ -1,20 +1,29 @@
 package io.billingsnapshot.processing;
 
 import io.billingsnapshot.billing.QuotaDelta;
+import io.billingsnapshot.billing.ReferenceColumn;
 import java.util.Optional;
 
-/** What happened to one message. */
+/** What happened to one record. */
 public sealed interface Outcome {
 
-    /** The snapshot was committed, with the delta it recorded in the outbox, if any. */
-    record Written(Optional<QuotaDelta> delta, int fkRetries) implements Outcome {
+    /**
+     * The snapshot was committed, with the delta it recorded in the outbox, if any.
+     *
+     * @param nulledByRetry the reference column the FK retry set NULL, if it ran
+     */
+    record Written(Optional<QuotaDelta> delta, Optional<ReferenceColumn> nulledByRetry) implements Outcome {
     }
 
     /** Older than the stored snapshot: acknowledged, nothing written. */
     record Stale() implements Outcome {
     }
 
-    /** Not processed; SQS redelivers it. The reason is safe to log. */
-    record Failed(String reason) implements Outcome {
+    /** Not processed; SQS redelivers it. {@code detail} is safe to log (never body text). */
+    record Failed(FailureReason reason, String detail) implements Outcome {
+
+        Failed(FailureReason reason) {
+            this(reason, "");
+        }
     }
 }

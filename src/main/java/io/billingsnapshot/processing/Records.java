@@ -3,6 +3,7 @@ package io.billingsnapshot.processing;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 
 /** What we read from an SQS record's envelope. */
 final class Records {
@@ -10,10 +11,10 @@ final class Records {
     private Records() {
     }
 
-    /** The FIFO message group, or null on a standard queue. */
-    static String messageGroupId(SQSMessage record) {
+    /** The FIFO message group; empty on a standard queue. */
+    static Optional<String> messageGroupId(SQSMessage record) {
         Map<String, String> attributes = record.getAttributes();
-        return attributes == null ? null : attributes.get("MessageGroupId");
+        return attributes == null ? Optional.empty() : Optional.ofNullable(attributes.get("MessageGroupId"));
     }
 
     /** When SQS received the message; the default {@code billedAt}. */

@@ -1,6 +1,7 @@
 package io.billingsnapshot.quota;
 
 import io.billingsnapshot.billing.QuotaDelta;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -9,9 +10,35 @@ import java.util.UUID;
 public interface DeltaPublisher {
 
     /**
-     * Publishes the deltas, never throwing for a failed send.
+     * What the queue did with the deltas of one publish: {@code accepted} are delivered;
+     * {@code refused} were rejected as invalid and never will be accepted (they are set aside);
+     * every other one failed for now and stays pending.
+     */
+    record Result(Set<UUID> accepted, Set<UUID> refused) {
+
+        public Result {
+            accepted = Set.copyOf(accepted);
+            refused = Set.copyOf(refused);
+        }
+
+        public static Result acceptedOnly(Set<UUID> accepted) {
+            return new Result(accepted, Set.of());
+        }
+    }
+
+    /**
+     * Publishes the deltas, never throwing for a failed send, with no bound but the client's own.
      *
      * @return the ids of the deltas the queue accepted; every other one failed and must stay in the outbox
      */
     Set<UUID> publish(List<QuotaDelta> deltas);
+
+    /**
+     * Publishes the deltas within {@code timeLeft}: every call to the queue is over by then, and
+     * a delta the queue did not confirm in time counts as failed. A decorator that only
+     * implements {@link #publish(List)} gets no bound and no refusals.
+     */
+    default Result publish(List<QuotaDelta> deltas, Duration timeLeft) {
+        return Result.acceptedOnly(publish(deltas));
+    }
 }

@@ -2,6 +2,7 @@ package io.billingsnapshot.quota;
 
 import io.billingsnapshot.billing.QuotaDelta;
 import io.billingsnapshot.logging.JsonLog;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -26,12 +27,26 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
  * whole and still reject entries, so each entry's result is checked. On a FIFO queue the
  * deduplication id is the deltaId and the group is the request, which keeps one request's
  * deltas in order within a call; a batch holds at most one new delta per request.
+ *
+ * <p>Every call carries its own timeouts, from the time the caller has left: the whole call
+ * (the SDK's retries included) ends by then, and one attempt lasts at most
+ * {@link #ATTEMPT_TIMEOUT}. So a queue that accepts connections and never answers costs the
+ * invocation its SQS time, not its life; the deltas it did not confirm stay in the outbox.
  */
 public final class SqsDeltaPublisher implements DeltaPublisher {
 
     static final int MAX_BATCH = 10;
     /** Calls in flight at once: enough to hide SQS latency, few enough for a small Lambda. */
     public static final int DEFAULT_CONCURRENCY = 8;
+    /**
+     * Longest single attempt: a SendMessageBatch normally answers in tens of milliseconds, so an
+     * attempt silent for this long is stalled and the SDK's retry may reach a healthy host.
+     */
+    static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(3);
+    /** Less time than this left: no call is started (it could not complete). */
+    static final Duration MIN_CALL = Duration.ofMillis(50);
+    /** {@link #publish(List)}, without a time budget, still waits no longer than this. */
+    static final Duration WITHOUT_BUDGET = Duration.ofSeconds(10);
     private static final JsonLog LOG = JsonLog.get(SqsDeltaPublisher.class);
     private static final AtomicInteger THREADS = new AtomicInteger();
 
@@ -61,55 +76,85 @@ public final class SqsDeltaPublisher implements DeltaPublisher {
 
     @Override
     public Set<UUID> publish(List<QuotaDelta> deltas) {
+        return publish(deltas, WITHOUT_BUDGET).accepted();
+    }
+
+    @Override
+    public Result publish(List<QuotaDelta> deltas, Duration timeLeft) {
+        long endNanos = System.nanoTime() + timeLeft.toNanos();
         List<List<QuotaDelta>> chunks = new ArrayList<>();
         for (int from = 0; from < deltas.size(); from += MAX_BATCH) {
             chunks.add(deltas.subList(from, Math.min(from + MAX_BATCH, deltas.size())));
         }
         if (chunks.size() <= 1) {
-            return chunks.isEmpty() ? Set.of() : sendBatch(chunks.get(0));
+            return chunks.isEmpty() ? Result.acceptedOnly(Set.of()) : sendBatch(chunks.get(0), endNanos);
         }
-        List<Future<Set<UUID>>> sent = new ArrayList<>(chunks.size());
+        List<Future<Result>> sent = new ArrayList<>(chunks.size());
         for (List<QuotaDelta> chunk : chunks) {
-            sent.add(calls.submit(() -> sendBatch(chunk)));
+            sent.add(calls.submit(() -> sendBatch(chunk, endNanos)));
         }
         Set<UUID> accepted = new HashSet<>();
-        for (Future<Set<UUID>> call : sent) {
-            accepted.addAll(await(call));
+        Set<UUID> refused = new HashSet<>();
+        for (Future<Result> call : sent) {
+            Result result = await(call);
+            accepted.addAll(result.accepted());
+            refused.addAll(result.refused());
         }
-        return accepted;
+        return new Result(accepted, refused);
     }
 
-    /** What one call accepted; nothing when it failed in a way {@link #sendBatch} did not catch, or we were interrupted. */
-    private static Set<UUID> await(Future<Set<UUID>> call) {
+    /** What one call did; nothing when it failed in a way {@link #sendBatch} did not catch, or we were interrupted. */
+    private static Result await(Future<Result> call) {
         try {
             return call.get();
         } catch (ExecutionException e) {
             LOG.error("delta_publish_failed", e.getCause());
-            return Set.of();
+            return Result.acceptedOnly(Set.of());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return Set.of(); // still in the outbox: published again later under the same deltaId
+            return Result.acceptedOnly(Set.of()); // still in the outbox: published again later under the same deltaId
         }
     }
 
-    private Set<UUID> sendBatch(List<QuotaDelta> chunk) {
+    private Result sendBatch(List<QuotaDelta> chunk, long endNanos) {
+        Duration left = Duration.ofNanos(endNanos - System.nanoTime());
+        if (left.compareTo(MIN_CALL) < 0) {
+            LOG.warn("delta_publish_skipped", "reason", "no_time_left", "deltas", chunk.size());
+            return Result.acceptedOnly(Set.of());
+        }
+        Duration attempt = left.compareTo(ATTEMPT_TIMEOUT) < 0 ? left : ATTEMPT_TIMEOUT;
         List<SendMessageBatchRequestEntry> entries = new ArrayList<>(chunk.size());
         for (int i = 0; i < chunk.size(); i++) {
             entries.add(entry(Integer.toString(i), chunk.get(i)));
         }
         try {
-            SendMessageBatchResponse response = sqs.sendMessageBatch(b -> b.queueUrl(queueUrl).entries(entries));
+            SendMessageBatchResponse response = sqs.sendMessageBatch(b -> b.queueUrl(queueUrl).entries(entries)
+                    .overrideConfiguration(o -> o.apiCallTimeout(left).apiCallAttemptTimeout(attempt)));
+            Set<UUID> refused = new HashSet<>();
             for (BatchResultErrorEntry failed : response.failed()) {
-                LOG.warn("delta_publish_rejected", "deltaId", chunk.get(Integer.parseInt(failed.id())).deltaId(),
-                        "code", failed.code(), "senderFault", failed.senderFault());
+                UUID deltaId = chunk.get(Integer.parseInt(failed.id())).deltaId();
+                LOG.warn("delta_publish_rejected", "deltaId", deltaId, "code", failed.code(),
+                        "senderFault", failed.senderFault());
+                if (isRefusal(failed)) {
+                    refused.add(deltaId);
+                }
             }
             Set<UUID> accepted = new HashSet<>();
             response.successful().forEach(ok -> accepted.add(chunk.get(Integer.parseInt(ok.id())).deltaId()));
-            return accepted;
+            return new Result(accepted, refused);
         } catch (SdkException e) {
-            LOG.error("delta_publish_failed", e, "deltas", chunk.size());
-            return Set.of();
+            LOG.error("delta_publish_failed", e, "deltas", chunk.size(), "timeLeftMs", left.toMillis());
+            return Result.acceptedOnly(Set.of());
         }
+    }
+
+    /**
+     * An entry SQS rejected as the sender's fault (its body or attributes are invalid) will be
+     * rejected again on every retry, except when the fault is throttling.
+     */
+    static boolean isRefusal(BatchResultErrorEntry failed) {
+        return Boolean.TRUE.equals(failed.senderFault())
+                && !failed.code().toLowerCase(java.util.Locale.ROOT).contains("throttl");
     }
 
     private SendMessageBatchRequestEntry entry(String id, QuotaDelta delta) {

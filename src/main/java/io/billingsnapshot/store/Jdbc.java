@@ -1,12 +1,17 @@
 package io.billingsnapshot.store;
 
+import io.billingsnapshot.billing.Multipliers;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
-import java.sql.Types;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Collection;
 import java.util.UUID;
+import org.postgresql.jdbc.PgStatement;
 
 /** Null-safe JDBC binding and reading for the column types this service uses. */
 final class Jdbc {
@@ -14,28 +19,13 @@ final class Jdbc {
     private Jdbc() {
     }
 
-    static void setUuid(PreparedStatement ps, int index, UUID value) throws SQLException {
-        ps.setObject(index, value, Types.OTHER);
+    static void setUuids(Connection c, PreparedStatement ps, int index, Collection<UUID> ids) throws SQLException {
+        ps.setArray(index, c.createArrayOf("uuid", ids.toArray()));
     }
 
-    static void setDouble(PreparedStatement ps, int index, Double value) throws SQLException {
-        if (value == null) {
-            ps.setNull(index, Types.DOUBLE);
-        } else {
-            ps.setDouble(index, value);
-        }
-    }
-
-    static void setInteger(PreparedStatement ps, int index, Integer value) throws SQLException {
-        if (value == null) {
-            ps.setNull(index, Types.INTEGER);
-        } else {
-            ps.setInt(index, value);
-        }
-    }
-
+    /** An instant always travels with its offset, so the session's TimeZone never changes it. */
     static void setInstant(PreparedStatement ps, int index, Instant value) throws SQLException {
-        ps.setTimestamp(index, Timestamp.from(value));
+        ps.setObject(index, OffsetDateTime.ofInstant(value, ZoneOffset.UTC));
     }
 
     static UUID uuid(ResultSet rs, String column) throws SQLException {
@@ -53,7 +43,18 @@ final class Jdbc {
     }
 
     static Instant instant(ResultSet rs, String column) throws SQLException {
-        Timestamp value = rs.getTimestamp(column);
+        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
         return value == null ? null : value.toInstant();
+    }
+
+    /** The upstream's multipliers of a row joined with {@code upstreams}; 1 and 1 when it has no upstream. */
+    static Multipliers multipliers(ResultSet rs) throws SQLException {
+        Double in = nullableDouble(rs, "billing_input_multiplier");
+        return in == null ? Multipliers.NONE : new Multipliers(in, rs.getDouble("billing_output_multiplier"));
+    }
+
+    /** pgjdbc cancels the statement when it runs longer (a lock wait), failing it with SQLState 57014. */
+    static void limit(PreparedStatement ps, Duration timeout) throws SQLException {
+        ps.unwrap(PgStatement.class).setQueryTimeoutMs(Math.max(1, timeout.toMillis()));
     }
 }

@@ -6,52 +6,60 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.Optional;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.UUID;
 
-/** Reads of the gateway's request and upstream rows: the reconcile step and the multipliers. */
+/** The reconcile read: the gateway's request logs and the parent rows they reference, locked. */
 public final class RequestLogs {
 
-    private static final String RECONCILE = """
-            SELECT api_key_id, upstream_id, user_id
-            FROM request_logs
-            WHERE id = ?""";
-
-    private static final String MULTIPLIERS = """
-            SELECT billing_input_multiplier, billing_output_multiplier
-            FROM upstreams
-            WHERE id = ?""";
-
-    /**
-     * The request's current references, which replace the message's: a key or upstream
-     * deleted since the gateway sent the message is already NULL here. Empty when the
-     * request log does not exist (yet).
-     */
-    public Optional<References> reconcile(Connection c, UUID requestLogId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(RECONCILE)) {
-            Jdbc.setUuid(ps, 1, requestLogId);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
-                }
-                return Optional.of(new References(
-                        Jdbc.uuid(rs, "api_key_id"), Jdbc.uuid(rs, "upstream_id"), Jdbc.uuid(rs, "user_id")));
-            }
-        }
+    /** A request log's current references and its upstream's multipliers (1 and 1 without one). */
+    public record RequestRow(References references, Multipliers multipliers) {
     }
 
-    /** The upstream's multipliers; 1 and 1 without an upstream (or when it was just deleted). */
-    public Multipliers multipliers(Connection c, UUID upstreamId) throws SQLException {
-        if (upstreamId == null) {
-            return Multipliers.NONE;
-        }
-        try (PreparedStatement ps = c.prepareStatement(MULTIPLIERS)) {
-            Jdbc.setUuid(ps, 1, upstreamId);
+    /*
+     * FOR KEY SHARE on the request logs and on every parent they reference, before the snapshot
+     * rows are locked (the next statement). The gateway's deletes take their locks parent first:
+     * DELETE FROM upstreams locks the upstream, then its ON DELETE SET NULL updates the request
+     * logs and the snapshots that reference it. Were we to hold a snapshot row first and only then
+     * need the upstream (our insert's FK check), the two would wait for each other and PostgreSQL
+     * would cancel one, often the gateway's DELETE. Taking the parents first, in the gateway's
+     * order, one side simply waits: a DELETE already running finishes first (its parent row is
+     * then skipped here, and its reference reads NULL, as the cascade left it); one arriving later
+     * waits for our commit. KEY SHARE does not conflict with the cascade's updates of request
+     * logs, nor with other invocations' KEY SHARE. Parent ids come from the locked parents, so
+     * only rows that exist until commit are referenced.
+     */
+    private static final String LOCK_WITH_PARENTS = """
+            WITH r AS (SELECT id, api_key_id, upstream_id, user_id FROM request_logs
+                       WHERE id = ANY (?) ORDER BY id FOR KEY SHARE),
+                 k AS (SELECT id FROM api_keys WHERE id IN (SELECT api_key_id FROM r) ORDER BY id FOR KEY SHARE),
+                 u AS (SELECT id, billing_input_multiplier, billing_output_multiplier FROM upstreams
+                       WHERE id IN (SELECT upstream_id FROM r) ORDER BY id FOR KEY SHARE),
+                 s AS (SELECT id FROM users WHERE id IN (SELECT user_id FROM r) ORDER BY id FOR KEY SHARE)
+            SELECT r.id, k.id AS api_key_id, u.id AS upstream_id, s.id AS user_id,
+                   u.billing_input_multiplier, u.billing_output_multiplier
+            FROM r
+            LEFT JOIN k ON k.id = r.api_key_id
+            LEFT JOIN u ON u.id = r.upstream_id
+            LEFT JOIN s ON s.id = r.user_id""";
+
+    /** The request logs that exist among {@code ids}, locked with their parents until the transaction ends. */
+    public Map<UUID, RequestRow> lockWithParents(Connection c, Collection<UUID> ids, Duration timeout)
+            throws SQLException {
+        Map<UUID, RequestRow> rows = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(LOCK_WITH_PARENTS)) {
+            Jdbc.limit(ps, timeout);
+            Jdbc.setUuids(c, ps, 1, ids);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next()
-                        ? new Multipliers(rs.getDouble("billing_input_multiplier"), rs.getDouble("billing_output_multiplier"))
-                        : Multipliers.NONE;
+                while (rs.next()) {
+                    rows.put(Jdbc.uuid(rs, "id"), new RequestRow(new References(Jdbc.uuid(rs, "api_key_id"),
+                            Jdbc.uuid(rs, "upstream_id"), Jdbc.uuid(rs, "user_id")), Jdbc.multipliers(rs)));
+                }
             }
         }
+        return rows;
     }
 }

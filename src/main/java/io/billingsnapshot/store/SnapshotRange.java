@@ -9,14 +9,12 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
-import org.postgresql.jdbc.PgStatement;
 
 /**
  * The stored snapshots of a {@code billed_at} range, walked in chunks by ({@code billed_at},
@@ -56,8 +54,7 @@ public final class SnapshotRange {
             WHERE s.request_log_id = ANY (?) AND %s
             ORDER BY s.request_log_id
             FOR UPDATE OF s""".formatted(
-                    Arrays.stream(SnapshotTable.COLUMNS.split(",")).map(c -> "s." + c.strip())
-                            .collect(Collectors.joining(", ")),
+                    SnapshotColumns.ALL.stream().map(c -> "s." + c.name()).collect(Collectors.joining(", ")),
                     matches("s."));
 
     /** The filter's condition on the snapshot table, its columns prefixed with {@code alias}. */
@@ -79,11 +76,11 @@ public final class SnapshotRange {
             throws SQLException {
         List<Key> keys = new ArrayList<>(limit);
         try (PreparedStatement ps = c.prepareStatement(PICK)) {
-            limit(ps, timeout);
+            Jdbc.limit(ps, timeout);
             int i = 0;
             // Strictly after (from, the lowest uuid) is every row at or after from: no real id is all zeros.
             Jdbc.setInstant(ps, ++i, after.map(Key::billedAt).orElse(filter.from()));
-            Jdbc.setUuid(ps, ++i, after.map(Key::requestLogId).orElse(LOWEST));
+            ps.setObject(++i, after.map(Key::requestLogId).orElse(LOWEST));
             i = bindFilter(c, ps, i, filter);
             ps.setInt(++i, limit);
             try (ResultSet rs = ps.executeQuery()) {
@@ -99,16 +96,12 @@ public final class SnapshotRange {
     public List<StoredRow> lock(Connection c, Filter filter, Collection<UUID> ids, Duration timeout) throws SQLException {
         List<StoredRow> rows = new ArrayList<>(ids.size());
         try (PreparedStatement ps = c.prepareStatement(LOCK)) {
-            limit(ps, timeout);
-            ps.setArray(1, c.createArrayOf("uuid", ids.toArray()));
+            Jdbc.limit(ps, timeout);
+            Jdbc.setUuids(c, ps, 1, ids);
             bindFilter(c, ps, 1, filter);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    Double in = Jdbc.nullableDouble(rs, "billing_input_multiplier");
-                    Multipliers multipliers = in == null
-                            ? Multipliers.NONE
-                            : new Multipliers(in, rs.getDouble("billing_output_multiplier"));
-                    rows.add(new StoredRow(SnapshotTable.snapshot(rs), multipliers));
+                    rows.add(new StoredRow(SnapshotColumns.read(rs), Jdbc.multipliers(rs)));
                 }
             }
         }
@@ -124,10 +117,5 @@ public final class SnapshotRange {
         ps.setArray(++i, models);
         ps.setBoolean(++i, filter.onlyUnbilled());
         return i;
-    }
-
-    /** pgjdbc cancels the statement when it runs longer (a lock wait), failing it with SQLState 57014. */
-    private static void limit(PreparedStatement ps, Duration timeout) throws SQLException {
-        ps.unwrap(PgStatement.class).setQueryTimeoutMs(Math.max(1, timeout.toMillis()));
     }
 }

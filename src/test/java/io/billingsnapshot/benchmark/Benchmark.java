@@ -9,9 +9,6 @@ import io.billingsnapshot.testing.TestDatabase;
 import io.billingsnapshot.testing.TestSqs;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -26,10 +23,11 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * The benchmark of issue 4: the set-based fast path against the per-message path, in the same
- * run, on embedded PostgreSQL and embedded SQS, with the database behind a counting relay
- * (without and with 1 ms of latency each way). Prints the table and the issue's targets beside
- * the measured values, and draws the throughput chart. It reports; it asserts nothing.
+ * The benchmark of the write engine: a whole batch as one set against the same engine on sets of
+ * one (the per-message behaviour), in the same run, on the test PostgreSQL (TestDatabase) and embedded SQS, with
+ * the database behind a counting relay (without and with 1 ms of latency each way), and a batch
+ * of 1,000 with one poison record. Prints the table and the targets beside the measured values,
+ * and draws the throughput chart. It reports; it asserts nothing.
  *
  * <p>{@code ./mvnw -q test-compile exec:exec@benchmark} (docs/benchmark.md).
  */
@@ -55,6 +53,9 @@ public final class Benchmark {
 
     private final Map<Key, Result> results = new LinkedHashMap<>();
     private final Map<Key, Result> raw = new LinkedHashMap<>();
+    /** A batch of 1,000 with one record a trigger refuses, with the delay. */
+    private Result poison;
+    private long poisonTransactions;
     private final AtomicLong sqsCalls = new AtomicLong();
     private Workload workload;
 
@@ -70,11 +71,11 @@ public final class Benchmark {
 
     private void run(java.nio.file.Path chart) throws Exception {
         long started = System.nanoTime();
-        Report report = new Report(results, raw);
-        System.out.println("Starting embedded PostgreSQL and SQS, seeding " + REQUEST_LOGS + " request logs ...");
+        Report report = new Report(results, raw, () -> poison, () -> poisonTransactions);
+        System.out.println("Starting PostgreSQL and embedded SQS, seeding " + REQUEST_LOGS + " request logs ...");
         TestDatabase.Db db = TestDatabase.server().createDatabase();
         workload = Workload.seed(db, REQUEST_LOGS);
-        report.machine(serverVersion(db));
+        report.machine(TestDatabase.server().description());
         try (TestSqs sqs = TestSqs.start(); SqsClient counted = countingClient(sqs); SqsClient plain = sqs.client()) {
             String queue = sqs.createQueue("quota-deltas");
             Map<String, String> env = environment(db, sqs, queue);
@@ -84,8 +85,11 @@ public final class Benchmark {
                         Target slow = new Target(Path.PER_MESSAGE, env, relay, counted, queue, sqsCalls::get);
                         RawUpsert upsert = new RawUpsert(relay.relayUrl(db.url()), db.user(), db.password())) {
                     measure(delay, relay, fast, slow, upsert, () -> plain.purgeQueue(r -> r.queueUrl(queue)));
-                    if (fast.fallbacks() > 0) {
-                        System.out.println("  note: " + fast.fallbacks() + " fast-path fallbacks");
+                    if (fast.splits() > 0) {
+                        System.out.println("  note: " + fast.splits() + " set splits in clean batches");
+                    }
+                    if (!delay.isZero()) {
+                        measurePoison(db, fast);
                     }
                 }
             }
@@ -103,7 +107,7 @@ public final class Benchmark {
      */
     private void measure(Duration delay, CountingRelay relay, Target fast, Target slow, RawUpsert upsert,
             Runnable purgeQueue) throws Exception {
-        System.out.printf("Measuring both paths and the raw upsert, %d ms each way ...%n", delay.toMillis());
+        System.out.printf("Measuring one set, sets of one and the raw upsert, %d ms each way ...%n", delay.toMillis());
         boolean delayed = !delay.isZero();
         SQSEvent warmUp = workload.nextBatch(100); // connections, caches, JIT
         fast.run(warmUp);
@@ -146,11 +150,44 @@ public final class Benchmark {
                         measured.sqsCalls(), true);
             }
             results.put(new Key(Path.PER_MESSAGE, delay, size), perMessage);
-            System.out.printf("  %,6d messages: fast %,9.1f ms, per-message %,11.1f ms%s, raw upsert %,8.1f ms%n", size,
+            System.out.printf("  %,6d messages: one set %,9.1f ms, sets of one %,11.1f ms%s, raw upsert %,8.1f ms%n", size,
                     results.get(new Key(Path.SET_BASED, delay, size)).msPerBatch(), perMessage.msPerBatch(),
                     extrapolate ? " (extrapolated from " + SAMPLE + ")" : "",
                     raw.get(new Key(Path.SET_BASED, delay, size)).msPerBatch());
         }
+    }
+
+    /**
+     * Batches of 1,000 where one record's row is refused by a trigger (a real server error
+     * inside the upsert): the set splits in halves until that record is alone.
+     */
+    private void measurePoison(TestDatabase.Db db, Target fast) {
+        System.out.println("Measuring batches of 1,000 with one poison record, 1 ms each way ...");
+        db.execute("CREATE TABLE poison_requests (request_log_id uuid PRIMARY KEY)");
+        db.execute("""
+                CREATE FUNCTION refuse_poison() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    IF EXISTS (SELECT 1 FROM poison_requests p WHERE p.request_log_id = NEW.request_log_id) THEN
+                        RAISE EXCEPTION 'poison record';
+                    END IF;
+                    RETURN NEW;
+                END $$""");
+        db.execute("CREATE TRIGGER refuse_poison BEFORE INSERT ON request_billing_snapshots"
+                + " FOR EACH ROW EXECUTE FUNCTION refuse_poison()");
+        List<Target.Sample> samples = new ArrayList<>();
+        long splitsBefore = fast.splits();
+        int batches = 3;
+        for (int b = 0; b < batches; b++) {
+            SQSEvent event = workload.nextBatch(1_000);
+            db.execute("INSERT INTO poison_requests VALUES (?)", Workload.requestLogIds(event).get(137 + 300 * b));
+            samples.add(fast.run(event, 1));
+        }
+        db.execute("DROP TRIGGER refuse_poison ON request_billing_snapshots");
+        poison = summary(samples, 1, false);
+        // One transaction for the whole set, then two per split (its halves).
+        poisonTransactions = (batches + 2 * (fast.splits() - splitsBefore)) / batches;
+        System.out.printf("  1,000 messages, one poison: %,9.1f ms, %d transactions%n", poison.msPerBatch(),
+                poisonTransactions);
     }
 
     private static Result summary(List<Target.Sample> samples, double scale, boolean extrapolated) {
@@ -218,17 +255,6 @@ public final class Benchmark {
                 .build();
     }
 
-    private static String serverVersion(TestDatabase.Db db) throws Exception {
-        try (Connection c = db.connect(); Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SHOW server_version")) {
-            rs.next();
-            return rs.getString(1);
-        }
-    }
-
-    static String label(Path path) {
-        return path == Path.SET_BASED ? "fast path" : "per-message path";
-    }
 
     static int index(int size) {
         for (int i = 0; i < SIZES.length; i++) {

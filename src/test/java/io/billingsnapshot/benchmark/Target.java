@@ -50,21 +50,26 @@ final class Target implements AutoCloseable {
     }
 
     Sample run(SQSEvent event) {
+        return run(event, 0);
+    }
+
+    /** A batch of which exactly {@code expectedFailures} records must fail. */
+    Sample run(SQSEvent event, int expectedFailures) {
         long roundTrips = relay.roundTrips();
         long calls = sqsCalls.getAsLong();
         long published = publishNanos.get();
         long start = System.nanoTime();
         SQSBatchResponse response = function.handle(event, Instant.now().plusSeconds(900));
         long took = System.nanoTime() - start;
-        if (!response.getBatchItemFailures().isEmpty()) {
+        if (response.getBatchItemFailures().size() != expectedFailures) {
             throw new IllegalStateException(path + ": " + response.getBatchItemFailures().size() + " records failed");
         }
         return new Sample(event.getRecords().size(), took, publishNanos.get() - published,
                 relay.roundTrips() - roundTrips, sqsCalls.getAsLong() - calls);
     }
 
-    long fallbacks() {
-        return metrics.counted(Metric.FAST_PATH_FALLBACKS);
+    long splits() {
+        return metrics.counted(Metric.SET_SPLITS);
     }
 
     @Override

@@ -86,6 +86,29 @@ class DatabaseSettingsTest {
         assertThat(settings.toString()).doesNotContain("hunter2-very-secret").contains("PASSWORD");
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("urlsHoldingASecret")
+    void aRefusedUrlIsNeverRepeatedSoAPasswordInItStaysOutOfTheInitError(String why, String variable, String url) {
+        Map<String, String> env = new HashMap<>(Map.of("DB_URL", PROXY_URL, "DB_USER", "billing",
+                "AWS_REGION", "eu-west-1", "QUOTA_DELTA_QUEUE_URL", "https://sqs.eu-west-1.amazonaws.com/1/q"));
+        env.put(variable, url);
+
+        assertThatThrownBy(() -> io.billingsnapshot.config.Config.fromEnvironment(env))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(variable)
+                .hasMessageNotContaining("hunter2");
+    }
+
+    static Stream<Arguments> urlsHoldingASecret() {
+        return Stream.of(
+                Arguments.of("user info", "DB_URL", "jdbc:postgresql://billing:hunter2@host:5432/db"),
+                Arguments.of("password parameter", "DB_URL", "jdbc:postgresql://host:5432/db?password=hunter2"),
+                Arguments.of("not a URL at all", "DB_URL", "postgres://billing:hunter2@host/db"),
+                Arguments.of("unparsable", "DB_URL", "jdbc:postgresql://ho st/db?password=hunter2"),
+                Arguments.of("queue URL with credentials", "QUOTA_DELTA_QUEUE_URL", "ftp://u:hunter2@sqs/q"),
+                Arguments.of("endpoint URL with credentials", "SQS_ENDPOINT_URL", "sqs://u:hunter2@localhost"));
+    }
+
     @Test
     void theShortConstructorVerifiesTlsFullyWithTheDefaultTimeouts() {
         DatabaseSettings settings = new DatabaseSettings(PROXY_URL, "billing", DatabaseSettings.AuthMode.IAM, null,
@@ -127,6 +150,9 @@ class DatabaseSettingsTest {
                 bad("IAM with a malformed region", Map.of("AWS_REGION", "Ireland"), "AWS_REGION"),
                 bad("a password next to IAM", Map.of("DB_PASSWORD", "secret"), "DB_PASSWORD"),
                 bad("password auth without password", Map.of("DB_AUTH", "password"), "DB_PASSWORD"),
+                bad("IAM over require", Map.of("DB_SSL_MODE", "require"), "DB_SSL_MODE"),
+                bad("IAM over verify-ca", Map.of("DB_SSL_MODE", "verify-ca"), "DB_SSL_MODE"),
+                bad("IAM over plain text", Map.of("DB_SSL_MODE", "disable"), "DB_SSL_MODE"),
                 bad("prefer falls back to plain text", Map.of("DB_SSL_MODE", "prefer"), "DB_SSL_MODE"),
                 bad("allow falls back to plain text", Map.of("DB_SSL_MODE", "allow"), "DB_SSL_MODE"),
                 bad("root file missing", Map.of("DB_SSL_ROOT_CERT", "/nonexistent/root.pem"), "DB_SSL_ROOT_CERT"),

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.billingsnapshot.config.Env;
+import io.billingsnapshot.testing.StallingEndpoint;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -60,12 +61,12 @@ class UnreachableDatabaseTest {
     @Test
     void reconnectsOnTheNextGetOnceTheDatabaseIsReachableAgain() throws Exception {
         TlsTestPostgres server = TlsTestPostgres.get();
-        try (TcpForwarder network = new TcpForwarder(server.port());
+        try (StallingEndpoint network = StallingEndpoint.forwardingTo(server.port());
                 DatabaseConnections connections = connections(throughForwarder(server, network))) {
-            network.down();
+            network.refuse();
             Throwable whileDown = catchThrowable(connections::get);
 
-            network.up();
+            network.forward();
             Connection afterwards = connections.get();
 
             assertThat(whileDown).isInstanceOf(SQLException.class);
@@ -77,7 +78,7 @@ class UnreachableDatabaseTest {
     @Test
     void replacesAConnectionTheNetworkCutOnTheNextGet() throws Exception {
         TlsTestPostgres server = TlsTestPostgres.get();
-        try (TcpForwarder network = new TcpForwarder(server.port());
+        try (StallingEndpoint network = StallingEndpoint.forwardingTo(server.port());
                 DatabaseConnections connections = connections(throughForwarder(server, network))) {
             Connection first = connections.get();
 
@@ -118,7 +119,7 @@ class UnreachableDatabaseTest {
                 "DB_SOCKET_TIMEOUT_SECONDS", Integer.toString(socket))));
     }
 
-    private static DatabaseSettings throughForwarder(TlsTestPostgres server, TcpForwarder network) {
+    private static DatabaseSettings throughForwarder(TlsTestPostgres server, StallingEndpoint network) {
         Map<String, String> env = server.environment("localhost", "verify-full", server.rootCertificate());
         env.put("DB_URL", "jdbc:postgresql://localhost:" + network.port() + "/postgres");
         return DatabaseSettings.fromEnvironment(new Env(env));

@@ -1,59 +1,54 @@
 package io.billingsnapshot.local;
 
-import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
-import com.amazonaws.services.lambda.runtime.events.SQSEvent;
-import com.amazonaws.services.lambda.runtime.tests.EventLoader;
-import io.billingsnapshot.BillingSnapshotHandler;
-import io.billingsnapshot.logging.JsonLog;
-import io.billingsnapshot.testing.FunctionEnvironment;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.billingsnapshot.testing.TestDatabase;
-import io.billingsnapshot.testing.TestSqs;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * The function on an embedded default, with no cloud account and no Docker: an embedded
- * PostgreSQL with the gateway schema, the outbox migration and demo rows, an embedded
- * SQS-compatible server, and the handler built from environment variables exactly as Lambda
- * builds it. Invokes it on the given SAM events (default {@code events/sqs-batch.json}) and
- * prints the batch response, the snapshots and the deltas published.
+ * The deployment jar on a local default, with no cloud account and no Docker: PostgreSQL with
+ * the gateway schema, the outbox migration and demo rows (see TestDatabase), an embedded
+ * SQS-compatible server, and the packaged function run by Lambda's Java runtime client
+ * ({@link PackagedFunction}). Invokes it on the given SAM events (default
+ * {@code events/sqs-batch.json}), one after another in the same execution environment, and
+ * prints the batch responses, the snapshots and the deltas published.
  *
- * <p>{@code ./mvnw -q test-compile exec:exec@local [-Dlocal.events=events/sqs-fifo-batch.json]}
+ * <p>{@code ./mvnw -q -DskipTests package exec:exec@local [-Dlocal.events=events/sqs-fifo-batch.json]}
  */
 public final class LocalRun {
 
+    /** The function's Timeout in template.yaml: each invocation's deadline. */
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Path FUNCTION_LOG = Path.of("target", "local-run", "function.log");
+
     public static void main(String[] args) throws Exception {
-        List<String> events = args.length == 0 ? List.of("events/sqs-batch.json") : List.of(args[0].split(","));
-        JsonLog.setThreshold(JsonLog.Level.WARN); // the function's own logs stay quiet; the report below is for people
-        System.setProperty("aws.region", "us-east-1");
-        System.setProperty("aws.accessKeyId", "local");
-        System.setProperty("aws.secretAccessKey", "local");
+        Path jar = Path.of(args[0]);
+        List<String> events = args.length < 2 ? List.of("events/sqs-batch.json") : List.of(args[1].split(","));
 
-        System.out.println("Starting embedded PostgreSQL and SQS ...");
-        TestDatabase.Db db = TestDatabase.server().createDatabase();
-        db.execute(TestDatabase.resource("/local/demo-seed.sql"));
-        try (TestSqs sqs = TestSqs.start(); SqsClient client = sqs.client()) {
-            String deltaQueue = sqs.createQueue("quota-deltas");
-            Map<String, String> env = FunctionEnvironment.local(db, sqs, deltaQueue);
-            env.put("METRICS_NAMESPACE", "BillingSnapshotLocal");
-            BillingSnapshotHandler handler = BillingSnapshotHandler.fromEnvironment(env);
-
+        System.out.println("Starting PostgreSQL, embedded SQS and " + jar + " on Lambda's runtime client ...");
+        try (LocalDeployment local = LocalDeployment.start(jar)) {
             for (String file : events) {
-                SQSEvent event = EventLoader.loadSQSEvent(file);
-                SQSBatchResponse response = handler.handleRequest(event, null);
-                System.out.printf("%n== %s: %d records, %d failed%n", file, event.getRecords().size(),
-                        response.getBatchItemFailures().size());
-                response.getBatchItemFailures().forEach(f -> System.out.println("   failed: " + f.getItemIdentifier()));
+                String event = Files.readString(Path.of(file));
+                List<String> failed = PackagedFunction.failedMessageIds(local.function.invoke(event, TIMEOUT));
+                System.out.printf("%n== %s: %d records, %d failed%n", file,
+                        JSON.readTree(event).path("Records").size(), failed.size());
+                failed.forEach(id -> System.out.println("   failed: " + id));
             }
-            printSnapshots(db);
-            printDeltas(client, deltaQueue);
+            printSnapshots(local.db);
+            printDeltas(local.sqs.drain(local.deltaQueueUrl));
+            Files.createDirectories(FUNCTION_LOG.getParent());
+            Files.write(FUNCTION_LOG, local.function.output(), StandardCharsets.UTF_8);
 
-            LocalRerateDemo.run(db, env, handler, client, deltaQueue);
+            LocalRerateDemo.run(local, jar);
         }
+        System.out.printf("%nThe function's logs and metrics: %s%n", FUNCTION_LOG);
         System.exit(0); // embedded servers keep non-daemon threads
     }
 
@@ -74,17 +69,9 @@ public final class LocalRun {
         }
     }
 
-    static void printDeltas(SqsClient sqs, String queueUrl) {
+    private static void printDeltas(List<String> deltas) {
         System.out.printf("%n== quota deltas published%n");
-        while (true) {
-            var messages = sqs.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(0))
-                    .messages();
-            if (messages.isEmpty()) {
-                return;
-            }
-            messages.forEach(m -> System.out.println(m.body()));
-            messages.forEach(m -> sqs.deleteMessage(r -> r.queueUrl(queueUrl).receiptHandle(m.receiptHandle())));
-        }
+        deltas.forEach(System.out::println);
     }
 
     private static String shortId(String uuid) {

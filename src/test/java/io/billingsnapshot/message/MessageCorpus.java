@@ -46,6 +46,23 @@ public final class MessageCorpus {
         return files("valid").map(file -> new Case(nameOf(file), read(file), null)).toList();
     }
 
+    /**
+     * What a valid file must parse to, every field of it: {@code corpus/expected/<name>.json},
+     * tiers as enum constants, billedAt as an instant (SentTimestamp 2026-05-23T05:00:07Z when absent).
+     */
+    public static String expected(String name) {
+        Path file = directory().resolve("expected").resolve(name + ".json");
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalStateException("corpus/expected/" + name + ".json is missing");
+        }
+        return read(file);
+    }
+
+    /** The names (without .json) of the files of {@code corpus/expected/}. */
+    public static List<String> expectedNames() {
+        return files("expected").map(MessageCorpus::nameOf).toList();
+    }
+
     /** File name (without .json) to reason, from the README's invalid table. */
     public static Map<String, String> documentedReasons() {
         Map<String, String> reasons = new LinkedHashMap<>();

@@ -3,6 +3,9 @@ package io.billingsnapshot.message;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.billingsnapshot.billing.ServiceTier;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.concurrent.ExecutorService;
@@ -11,6 +14,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -18,6 +22,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class MessageCorpusTest {
 
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Instant SENT = Instant.parse("2026-05-23T05:00:07Z");
     private final MessageParser parser = new MessageParser();
 
@@ -41,12 +46,40 @@ class MessageCorpusTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("validBodies")
-    void parsesEveryValidCorpusFile(MessageCorpus.Case good) throws InvalidMessageException {
-        RequestCompletion message = parser.parse(good.body(), SENT);
+    void parsesEveryValidCorpusFile(MessageCorpus.Case good) throws Exception {
+        RequestCompletion expected = expectedValues(MessageCorpus.expected(good.name()));
 
-        assertThat(message.requestLogId()).isNotNull();
-        assertThat(message.effectiveServiceTier()).isNotNull();
-        assertThat(message.billedAt()).isNotNull();
+        assertThat(parser.parse(good.body(), SENT)).isEqualTo(expected);
+    }
+
+    @Test
+    void everyValidFileHasItsExpectedValuesAndNoOtherFileHas() {
+        assertThat(MessageCorpus.expectedNames())
+                .containsExactlyElementsOf(MessageCorpus.valid().stream().map(MessageCorpus.Case::name).toList());
+    }
+
+    /** Every field must be written out, nulls included, so an expectation cannot leave one unchecked. */
+    private static RequestCompletion expectedValues(String json) throws Exception {
+        JsonNode values = JSON.readTree(json);
+        assertThat(values.fieldNames()).toIterable().containsExactlyInAnyOrder("requestLogId", "apiKeyId",
+                "upstreamId", "userId", "model", "requestedServiceTier", "effectiveServiceTier", "usage", "billedAt");
+        JsonNode usage = values.required("usage");
+        return new RequestCompletion(uuid(values.required("requestLogId")), uuid(values.required("apiKeyId")),
+                uuid(values.required("upstreamId")), uuid(values.required("userId")),
+                values.required("model").textValue(),
+                tier(values.required("requestedServiceTier")), tier(values.required("effectiveServiceTier")),
+                new Usage(usage.required("promptTokens").intValue(), usage.required("completionTokens").intValue(),
+                        usage.required("totalTokens").intValue(), usage.required("cacheReadTokens").intValue(),
+                        usage.required("cacheWriteTokens").intValue()),
+                Instant.parse(values.required("billedAt").textValue()));
+    }
+
+    private static UUID uuid(JsonNode value) {
+        return value.isNull() ? null : UUID.fromString(value.textValue());
+    }
+
+    private static ServiceTier tier(JsonNode value) {
+        return value.isNull() ? null : ServiceTier.valueOf(value.textValue());
     }
 
     @Test

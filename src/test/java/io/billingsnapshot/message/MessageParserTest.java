@@ -112,10 +112,10 @@ class MessageParserTest {
     }
 
     @Test
-    void parsesBilledAtWithOffsetAndFractionalSeconds() throws InvalidMessageException {
+    void parsesBilledAtWithOffsetAndTruncatesItsFractionToTheMicrosecond() throws InvalidMessageException {
         RequestCompletion message = parse(message("\"billedAt\":\"2026-05-23T13:00:00.123456789+08:00\""));
 
-        assertThat(message.billedAt()).isEqualTo(Instant.parse("2026-05-23T05:00:00.123456789Z"));
+        assertThat(message.billedAt()).isEqualTo(Instant.parse("2026-05-23T05:00:00.123456Z"));
     }
 
     @Test
@@ -123,7 +123,7 @@ class MessageParserTest {
         assertThat(parse(message("\"billedAt\":\"1970-01-01T00:00:00Z\"")).billedAt())
                 .isEqualTo(Instant.parse("1970-01-01T00:00:00Z"));
         assertThat(parse(message("\"billedAt\":\"9999-12-31T23:59:59.999999999Z\"")).billedAt())
-                .isEqualTo(Instant.parse("9999-12-31T23:59:59.999999999Z"));
+                .isEqualTo(Instant.parse("9999-12-31T23:59:59.999999Z"));
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.billingsnapshot.message;
 
 import io.billingsnapshot.billing.ServiceTier;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -85,7 +86,8 @@ final class RandomMessages {
         }
         Collections.shuffle(members, random);
         return new Generated(members, new RequestCompletion(requestLogId, apiKeyId, upstreamId, userId, model,
-                requested, effective == null ? ServiceTier.UNKNOWN : effective, usage, billedAt));
+                requested, effective == null ? ServiceTier.UNKNOWN : effective, usage,
+                billedAt.truncatedTo(ChronoUnit.MICROS)));
     }
 
     /** Renders members as a JSON object with random insignificant whitespace. */

@@ -44,7 +44,6 @@ class EmfMetricsTest {
         metrics.increment(Metric.STALE_MESSAGES);
         metrics.count(Metric.DELTAS_PUBLISHED, 19);
         metrics.count(Metric.DELTA_PUBLISH_FAILURES, 2);
-        metrics.count(Metric.OUTBOX_PENDING, 7);
 
         metrics.flush();
 
@@ -58,8 +57,7 @@ class EmfMetricsTest {
                         tuple("Billing/Test", "StaleMessages", "Count", Map.of(), 1.0),
                         tuple("Billing/Test", "DeltasPublished", "Count", Map.of(), 19.0),
                         tuple("Billing/Test", "DeltaPublishFailures", "Count", Map.of(), 2.0),
-                        tuple("Billing/Test", "OutboxPending", "Count", Map.of(), 7.0),
-                        tuple("Billing/Test", "FastPathFallbacks", "Count", Map.of(), 0.0));
+                        tuple("Billing/Test", "SetSplits", "Count", Map.of(), 0.0));
         assertThat(data).extracting(Datum::timestamp).containsOnly(now.toEpochMilli());
     }
 
@@ -194,12 +192,35 @@ class EmfMetricsTest {
     }
 
     @Test
+    void writesTheOutboxGaugesWithTheirUnitsWhenTheyWereMeasured() {
+        Metrics metrics = factory.newInvocation();
+        metrics.outbox(7, Duration.ofSeconds(95), 2);
+
+        metrics.flush();
+
+        assertThat(EmfOutput.data(output()))
+                .extracting(Datum::name, Datum::unit, Datum::dimensions, Datum::value)
+                .contains(tuple("OutboxPending", "Count", Map.of(), 7.0),
+                        tuple("OutboxOldestAgeSeconds", "Seconds", Map.of(), 95.0),
+                        tuple("OutboxQuarantined", "Count", Map.of(), 2.0));
+    }
+
+    @Test
+    void writesNoOutboxGaugeWhenTheOutboxWasNotReadNotEvenAZero() {
+        factory.newInvocation().flush();
+
+        assertThat(EmfOutput.data(output())).extracting(Datum::name)
+                .contains("MessagesProcessed")
+                .doesNotContain("OutboxPending", "OutboxOldestAgeSeconds", "OutboxQuarantined");
+    }
+
+    @Test
     void aNegativeCountIsRejectedAsAProgrammingError() {
         Metrics metrics = factory.newInvocation();
 
-        assertThatThrownBy(() -> metrics.count(Metric.OUTBOX_PENDING, -1))
+        assertThatThrownBy(() -> metrics.count(Metric.DELTAS_PUBLISHED, -1))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("OutboxPending");
+                .hasMessageContaining("DeltasPublished");
     }
 
     @Test

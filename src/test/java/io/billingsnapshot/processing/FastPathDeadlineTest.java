@@ -68,7 +68,7 @@ class FastPathDeadlineTest {
 
         assertThat(failedIds(response)).containsExactly("locked", "free");
         assertThat(took).isBetween(Duration.ofMillis(1_400), Duration.ofMillis(4_000));
-        assertThat(fixture.metrics.counted(Metric.FAST_PATH_FALLBACKS)).as("no time left to fall back").isZero();
+        assertThat(fixture.metrics.counted(Metric.SET_SPLITS)).as("no time left to fall back").isZero();
         assertThat(fixture.snapshotColumn(free.requestLogId(), "final_cost")).as("nothing half-written").isNull();
         assertThat(fixture.snapshotColumn(locked.requestLogId(), "billed_at").toString()).startsWith("2026-11-30 10:00");
         assertThat(fixture.count("SELECT count(*) FROM billing_quota_delta_outbox")).isZero();

@@ -7,26 +7,30 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import io.billingsnapshot.billing.Adjustment;
-import io.billingsnapshot.billing.QuotaDelta;
 import io.billingsnapshot.billing.ReferenceColumn;
+import io.billingsnapshot.logging.JsonLog;
+import io.billingsnapshot.metrics.Metric;
 import io.billingsnapshot.testing.BillingFixture;
 import io.billingsnapshot.testing.BillingFixture.Request;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The race of the gateway's PR #169, made to happen for real: another transaction deletes the
- * API key (or upstream) after our reconcile read and before our insert. The delete holds the
- * parent row's lock, so our insert's FK check waits on it; the test commits the delete only
- * once PostgreSQL shows our backend waiting on that lock, and the insert then fails with a
- * real 23503 from the server.
+ * The race of the gateway's PR #169, made to happen for real. A key or upstream deleted while we
+ * reconcile: our read locks the parents (KEY SHARE), so it waits for the delete and then sees
+ * the reference NULL, as the cascade left it; no write fails. The catch-FK-and-retry stays as the
+ * safety net for a delete our locks cannot hold off: staged by a trigger that deletes the parent
+ * inside our own transaction, just before our insert, which then fails with a real 23503.
  */
 class FkRaceTest {
 
@@ -35,7 +39,7 @@ class FkRaceTest {
     final BillingFixture fixture = new BillingFixture();
 
     @Test
-    void retriesWithNullApiKeyWhenKeyDeletedBetweenReconcileAndInsert() throws Exception {
+    void aKeyDeletedWhileWeReconcileIsWrittenNullWithoutARetry() throws Exception {
         Request request = fixture.request();
 
         SQSBatchResponse response = raceAgainstDelete("api_keys", request.apiKeyId(), request);
@@ -43,24 +47,65 @@ class FkRaceTest {
         assertThat(failedIds(response)).isEmpty();
         assertThat(fixture.snapshotColumn(request.requestLogId(), "api_key_id")).isNull();
         assertThat(fixture.snapshotColumn(request.requestLogId(), "upstream_id")).isEqualTo(request.upstreamId());
-        assertThat(fixture.metrics.fkRetries(ReferenceColumn.API_KEY)).isEqualTo(1);
-        List<QuotaDelta> deltas = fixture.drainDeltas();
-        assertThat(deltas).singleElement().satisfies(d -> assertThat(d.adjustments()).containsExactly(
+        assertThat(fixture.metrics.fkRetries(ReferenceColumn.API_KEY)).isZero();
+        assertThat(fixture.drainDeltas()).singleElement().satisfies(d -> assertThat(d.adjustments()).containsExactly(
                 new Adjustment(Adjustment.Scope.UPSTREAM, request.upstreamId(), new BigDecimal("10.0000000000"))));
     }
 
     @Test
-    void retriesWithNullUpstreamWhenUpstreamDeletedBetweenReconcileAndInsert() throws Exception {
+    void anUpstreamDeletedWhileWeReconcileIsWrittenNullWithoutARetry() throws Exception {
         Request request = fixture.request();
 
         SQSBatchResponse response = raceAgainstDelete("upstreams", request.upstreamId(), request);
 
         assertThat(failedIds(response)).isEmpty();
         assertThat(fixture.snapshotColumn(request.requestLogId(), "upstream_id")).isNull();
-        assertThat(fixture.snapshotColumn(request.requestLogId(), "api_key_id")).isEqualTo(request.apiKeyId());
-        assertThat(fixture.metrics.fkRetries(ReferenceColumn.UPSTREAM)).isEqualTo(1);
+        assertThat(fixture.metrics.fkRetries(ReferenceColumn.UPSTREAM)).isZero();
         assertThat(fixture.drainDeltas()).singleElement().satisfies(d -> assertThat(d.adjustments()).containsExactly(
                 new Adjustment(Adjustment.Scope.API_KEY, request.apiKeyId(), new BigDecimal("10.0000000000"))));
+    }
+
+    @Test
+    void retriesASetOfOneWithNullApiKeyOnARealForeignKeyViolation() {
+        Request request = fixture.request();
+        deleteKeyJustBeforeOurInsert(request.apiKeyId());
+        var handler = fixture.handler();
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+
+        SQSBatchResponse response;
+        try (var redirect = JsonLog.redirect(new PrintStream(log, true, StandardCharsets.UTF_8), Clock.systemUTC())) {
+            JsonLog.setThreshold(JsonLog.Level.WARN); // as with the template's LogLevel=WARN
+            response = handler.handleRequest(event(record("m1", request.body(BILLED_AT))), null);
+        } finally {
+            JsonLog.setThreshold(JsonLog.Level.INFO);
+        }
+
+        assertThat(log.toString(StandardCharsets.UTF_8)).contains("\"level\":\"WARN\"")
+                .contains("\"event\":\"written_after_fk_retry\"")
+                .contains("\"requestLogId\":\"" + request.requestLogId() + "\"")
+                .contains("\"column\":\"api_key_id\"");
+        assertThat(failedIds(response)).isEmpty();
+        assertThat(fixture.snapshotColumn(request.requestLogId(), "api_key_id")).isNull();
+        assertThat(fixture.metrics.fkRetries(ReferenceColumn.API_KEY)).isEqualTo(1);
+        assertThat(fixture.drainDeltas()).singleElement().satisfies(d -> assertThat(d.adjustments()).containsExactly(
+                new Adjustment(Adjustment.Scope.UPSTREAM, request.upstreamId(), new BigDecimal("10.0000000000"))));
+    }
+
+    @Test
+    void aBatchWithARealForeignKeyViolationSplitsAndRetriesOnlyThatRecord() {
+        Request raced = fixture.request();
+        Request other = fixture.request();
+        deleteKeyJustBeforeOurInsert(raced.apiKeyId());
+
+        SQSBatchResponse response = fixture.handler().handleRequest(event(
+                record("m1", raced.body(BILLED_AT)), record("m2", other.body(BILLED_AT))), null);
+
+        assertThat(failedIds(response)).isEmpty();
+        assertThat(fixture.snapshotColumn(raced.requestLogId(), "api_key_id")).isNull();
+        assertThat(fixture.snapshotColumn(other.requestLogId(), "api_key_id")).isEqualTo(other.apiKeyId());
+        assertThat(fixture.metrics.fkRetries(ReferenceColumn.API_KEY)).isEqualTo(1);
+        assertThat(fixture.metrics.counted(Metric.SET_SPLITS)).isEqualTo(1);
+        assertThat(fixture.drainDeltas()).hasSize(2);
     }
 
     @Test
@@ -76,6 +121,21 @@ class FkRaceTest {
         assertThat(fixture.metrics.fkRetries(ReferenceColumn.API_KEY)).isZero();
         assertThat(fixture.drainDeltas()).singleElement().satisfies(d -> assertThat(d.adjustments())
                 .extracting(Adjustment::scope).containsExactly(Adjustment.Scope.UPSTREAM));
+    }
+
+    /** In our own transaction, after our locks and before the FK check: what no lock of ours can prevent. */
+    private void deleteKeyJustBeforeOurInsert(UUID apiKeyId) {
+        fixture.db.execute("""
+                CREATE FUNCTION delete_key_first() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    IF NEW.api_key_id = '%s' THEN
+                        DELETE FROM api_keys WHERE id = NEW.api_key_id;
+                    END IF;
+                    RETURN NEW;
+                END $$""".formatted(apiKeyId));
+        fixture.db.execute("""
+                CREATE TRIGGER delete_key_first BEFORE INSERT ON request_billing_snapshots
+                FOR EACH ROW EXECUTE FUNCTION delete_key_first()""");
     }
 
     private SQSBatchResponse raceAgainstDelete(String table, UUID id, Request request) throws Exception {
@@ -96,7 +156,7 @@ class FkRaceTest {
 
     /**
      * Polls pg_stat_activity (in autocommit: inside a transaction it is a frozen snapshot)
-     * until a backend of this database waits on a lock: our insert's FK check.
+     * until a backend of this database waits on a lock: our KEY SHARE on the row being deleted.
      */
     private void awaitBackendWaitingOnLock() throws Exception {
         Instant giveUp = Instant.now().plus(Duration.ofSeconds(20));
@@ -108,6 +168,6 @@ class FkRaceTest {
             }
             Thread.sleep(10);
         }
-        throw new AssertionError("the handler never reached the insert's FK check");
+        throw new AssertionError("the handler never waited on the delete");
     }
 }

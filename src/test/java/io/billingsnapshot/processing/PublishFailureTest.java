@@ -6,6 +6,7 @@ import static io.billingsnapshot.testing.BillingFixture.record;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import io.billingsnapshot.metrics.Gauge;
 import io.billingsnapshot.metrics.Metric;
 import io.billingsnapshot.testing.BillingFixture;
 import io.billingsnapshot.testing.BillingFixture.Request;
@@ -63,6 +64,7 @@ class PublishFailureTest {
     void anEmptyEventOnlySweepsTheOutbox() {
         var response = fixture.handler().handleRequest(new SQSEvent(), null);
         assertThat(response.getBatchItemFailures()).isEqualTo(List.of());
-        assertThat(fixture.metrics.counted(Metric.OUTBOX_PENDING)).isZero();
+        assertThat(fixture.metrics.gauge(Gauge.OUTBOX_PENDING)).hasValue(0);
+        assertThat(fixture.metrics.gauge(Gauge.OUTBOX_OLDEST_AGE_SECONDS)).hasValue(0);
     }
 }

@@ -8,9 +8,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import io.billingsnapshot.billing.Adjustment;
+import io.billingsnapshot.metrics.Gauge;
 import io.billingsnapshot.metrics.Metric;
 import io.billingsnapshot.testing.BillingFixture;
-import io.billingsnapshot.testing.MutableClock;
 import io.billingsnapshot.testing.BillingFixture.Request;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -20,7 +20,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The fast path on batches it takes whole: what it writes, what it publishes, what fails alone. */
+/** The engine on a whole batch: what it writes, what it publishes, what fails alone. */
 class SetBasedBatchTest {
 
     @RegisterExtension
@@ -38,7 +38,7 @@ class SetBasedBatchTest {
                 record("c", c.body(0, 1_000_000, "2026-11-30T11:00:00Z"))), null);
 
         assertThat(failedIds(response)).isEmpty();
-        assertThat(fixture.metrics.counted(Metric.FAST_PATH_FALLBACKS)).isZero();
+        assertThat(fixture.metrics.counted(Metric.SET_SPLITS)).isZero();
         assertThat(fixture.metrics.counted(Metric.SNAPSHOTS_WRITTEN)).isEqualTo(3);
         assertThat(fixture.snapshotColumn(a.requestLogId(), "final_cost")).isEqualTo(10.0);
         assertThat(fixture.snapshotColumn(b.requestLogId(), "final_cost")).isEqualTo(4.0);
@@ -60,7 +60,7 @@ class SetBasedBatchTest {
                 record("m4", request.body(5_000_000, 1_000_000, "2026-11-30T11:10:00Z"))), null);
 
         assertThat(failedIds(response)).isEmpty();
-        assertThat(fixture.metrics.counted(Metric.FAST_PATH_FALLBACKS)).isZero();
+        assertThat(fixture.metrics.counted(Metric.SET_SPLITS)).isZero();
         assertThat(fixture.snapshotColumn(request.requestLogId(), "prompt_tokens")).isEqualTo(3_000_000);
         assertThat(fixture.snapshotColumn(request.requestLogId(), "final_cost")).isEqualTo(14.0);
         assertThat(fixture.metrics.counted(Metric.SNAPSHOTS_WRITTEN)).isEqualTo(3);
@@ -100,7 +100,7 @@ class SetBasedBatchTest {
                 record("older", request.body(7, 7, "2026-11-30T10:00:00Z"))), null);
 
         assertThat(failedIds(response)).isEmpty();
-        assertThat(fixture.metrics.counted(Metric.FAST_PATH_FALLBACKS)).isZero();
+        assertThat(fixture.metrics.counted(Metric.SET_SPLITS)).isZero();
         assertThat(fixture.metrics.counted(Metric.STALE_MESSAGES)).isEqualTo(2);
         assertThat(fixture.snapshotColumn(request.requestLogId(), "final_cost")).isEqualTo(10.0);
         assertThat(fixture.drainDeltas()).isEmpty();
@@ -118,7 +118,7 @@ class SetBasedBatchTest {
                 record("good", good.body("2026-11-30T11:00:00Z"))), null);
 
         assertThat(failedIds(response)).containsExactly("bad-json", "missing-log");
-        assertThat(fixture.metrics.counted(Metric.FAST_PATH_FALLBACKS)).isZero();
+        assertThat(fixture.metrics.counted(Metric.SET_SPLITS)).isZero();
         assertThat(fixture.metrics.counted(Metric.INVALID_MESSAGES)).isEqualTo(1);
         assertThat(fixture.count("SELECT count(*) FROM request_billing_snapshots")).isEqualTo(1);
         assertThat(fixture.drainDeltas()).hasSize(1);
@@ -137,7 +137,7 @@ class SetBasedBatchTest {
                 fifo("a3", "group-a", a3.body("2026-11-30T11:00:00Z"))), null);
 
         assertThat(failedIds(response)).containsExactly("a2", "a3");
-        assertThat(fixture.metrics.counted(Metric.FAST_PATH_FALLBACKS)).isZero();
+        assertThat(fixture.metrics.counted(Metric.SET_SPLITS)).isZero();
         assertThat(fixture.snapshotColumn(a1.requestLogId(), "final_cost")).isEqualTo(10.0);
         assertThat(fixture.snapshotColumn(b1.requestLogId(), "final_cost")).isEqualTo(10.0);
         assertThat(fixture.snapshotColumn(a3.requestLogId(), "final_cost")).as("a3 is not written").isNull();
@@ -155,28 +155,10 @@ class SetBasedBatchTest {
                 record("good", good.body("2026-11-30T11:00:00Z"))), null);
 
         assertThat(failedIds(response)).containsExactly("expensive");
-        assertThat(fixture.metrics.counted(Metric.FAST_PATH_FALLBACKS)).isEqualTo(1);
+        assertThat(fixture.metrics.counted(Metric.SET_SPLITS)).isEqualTo(1);
         assertThat(fixture.snapshotColumn(good.requestLogId(), "final_cost")).isEqualTo(10.0);
         assertThat(fixture.drainDeltas()).singleElement()
                 .satisfies(d -> assertThat(d.requestLogId()).isEqualTo(good.requestLogId()));
-    }
-
-    @Test
-    void aPriceChangeReachesTheFastPathOnceTheCacheTtlHasPassed() {
-        MutableClock clock = new MutableClock(BillingFixture.NOW);
-        var handler = fixture.handler(clock);
-        handler.handleRequest(twoRequests(), null); // $2 + $8 per request, now cached
-        fixture.db.execute("UPDATE billing_model_prices SET input_price_per_million = 4 WHERE model = 'gpt-4o'");
-
-        clock.advance(Duration.ofSeconds(59));
-        SQSEvent withinTtl = twoRequests();
-        handler.handleRequest(withinTtl, null);
-        clock.advance(Duration.ofSeconds(2));
-        SQSEvent afterTtl = twoRequests();
-        handler.handleRequest(afterTtl, null);
-
-        assertThat(costOf(withinTtl)).isEqualTo(10.0);
-        assertThat(costOf(afterTtl)).isEqualTo(12.0);
     }
 
     @Test
@@ -185,24 +167,13 @@ class SetBasedBatchTest {
         var handler = fixture.handler();
         fixture.sqs.stop();
         handler.handleRequest(event(record("m1", request.body("2026-11-30T11:00:00Z"))), null);
-        assertThat(fixture.metrics.counted(Metric.OUTBOX_PENDING)).isEqualTo(1);
+        assertThat(fixture.metrics.gauge(Gauge.OUTBOX_PENDING)).hasValue(1);
 
         fixture.sqs.resume();
         handler.handleRequest(event(), null);
 
-        assertThat(fixture.metrics.counted(Metric.OUTBOX_PENDING)).as("1 + 0").isEqualTo(1);
+        assertThat(fixture.metrics.gauge(Gauge.OUTBOX_PENDING)).hasValue(0);
         assertThat(fixture.drainDeltas()).hasSize(1);
-    }
-
-    private SQSEvent twoRequests() {
-        return event(record("x", fixture.request().body("2026-11-30T11:00:00Z")),
-                record("y", fixture.request().body("2026-11-30T11:00:00Z")));
-    }
-
-    private double costOf(SQSEvent event) {
-        String body = event.getRecords().get(0).getBody();
-        UUID requestLogId = UUID.fromString(body.substring(body.indexOf(':') + 2, body.indexOf(':') + 38));
-        return (Double) fixture.snapshotColumn(requestLogId, "final_cost");
     }
 
     private static SQSEvent.SQSMessage fifo(String id, String group, String body) {

@@ -4,18 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.billingsnapshot.billing.Adjustment;
 import io.billingsnapshot.billing.QuotaDelta;
-import io.billingsnapshot.testing.CountingRelay;
+import io.billingsnapshot.testing.Await;
+import io.billingsnapshot.testing.StallingEndpoint;
 import io.billingsnapshot.testing.TestSqs;
 import java.math.BigDecimal;
 import java.net.URI;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,20 +32,24 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
-/** Publishing through a real SQS protocol server, 100 ms away each way so that concurrency shows. */
+/**
+ * Publishing through a real SQS protocol server. Concurrency is shown by holding the
+ * server's answers back (a stalling endpoint in between) until the expected calls are all in
+ * flight at once, not by a latency that only overlaps calls on a machine fast enough.
+ */
 class SqsDeltaPublisherTest {
 
     private TestSqs sqs;
-    private CountingRelay latency;
+    private StallingEndpoint endpoint;
     private final CallCounter calls = new CallCounter();
     private SqsClient client;
 
     @BeforeEach
     void setUp() {
         sqs = TestSqs.start();
-        latency = CountingRelay.start("localhost", sqs.endpoint().getPort(), Duration.ofMillis(100));
+        endpoint = StallingEndpoint.forwardingTo(sqs.endpoint().getPort());
         client = SqsClient.builder()
-                .endpointOverride(URI.create("http://localhost:" + latency.port()))
+                .endpointOverride(URI.create("http://localhost:" + endpoint.port()))
                 .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "x")))
                 .httpClient(UrlConnectionHttpClient.create())
@@ -53,28 +60,29 @@ class SqsDeltaPublisherTest {
     @AfterEach
     void tearDown() {
         client.close();
-        latency.close();
+        endpoint.close();
         sqs.close();
     }
 
     @Test
-    void twentyFiveDeltasGoInThreeConcurrentCallsAndAllAreReportedAccepted() {
+    void twentyFiveDeltasGoInThreeConcurrentCallsAndAllAreReportedAccepted() throws Exception {
         String queue = sqs.createQueue("deltas");
         List<QuotaDelta> deltas = deltas(25);
 
-        Set<UUID> accepted = new SqsDeltaPublisher(client, queue).publish(deltas);
+        Set<UUID> accepted = publishWhileStalledUntilInFlight(3, () -> new SqsDeltaPublisher(client, queue).publish(deltas));
 
         assertThat(accepted).isEqualTo(deltas.stream().map(QuotaDelta::deltaId).collect(Collectors.toSet()));
         assertThat(calls.started.get()).isEqualTo(3);
-        assertThat(calls.maxInFlight.get()).as("calls in flight at once").isGreaterThanOrEqualTo(2);
+        assertThat(calls.maxInFlight.get()).as("calls in flight at once").isEqualTo(3);
         assertThat(received(queue)).isEqualTo(accepted);
     }
 
     @Test
-    void concurrencyIsBoundedByThePool() {
+    void concurrencyIsBoundedByThePool() throws Exception {
         String queue = sqs.createQueue("deltas");
 
-        Set<UUID> accepted = new SqsDeltaPublisher(client, queue, 2).publish(deltas(60));
+        Set<UUID> accepted = publishWhileStalledUntilInFlight(2,
+                () -> new SqsDeltaPublisher(client, queue, 2).publish(deltas(60)));
 
         assertThat(accepted).hasSize(60);
         assertThat(calls.started.get()).isEqualTo(6);
@@ -99,6 +107,15 @@ class SqsDeltaPublisherTest {
         sqs.stop();
 
         assertThat(new SqsDeltaPublisher(client, queue).publish(deltas(25))).isEmpty();
+    }
+
+    /** Holds every answer back until {@code calls} are in flight together, then lets the publish finish. */
+    private Set<UUID> publishWhileStalledUntilInFlight(int inFlight, Supplier<Set<UUID>> publish) throws Exception {
+        endpoint.stall();
+        CompletableFuture<Set<UUID>> published = CompletableFuture.supplyAsync(publish);
+        Await.until(inFlight + " publish calls in flight at once", () -> calls.inFlight.get() == inFlight);
+        endpoint.forward();
+        return published.get(Await.HANG_LIMIT.toSeconds(), TimeUnit.SECONDS);
     }
 
     private Set<UUID> received(String queue) {

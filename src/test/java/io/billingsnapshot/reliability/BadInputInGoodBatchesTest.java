@@ -75,7 +75,8 @@ class BadInputInGoodBatchesTest {
 
         assertThat(failed).containsExactlyInAnyOrderElementsOf(expectedReasons.keySet());
         Map<String, String> loggedReasons = new HashMap<>();
-        logs.events("record_failed").forEach(line -> loggedReasons.put(line.get("messageId"), line.get("reason")));
+        logs.events("record_failed").forEach(line -> loggedReasons.put(line.get("messageId"),
+                line.get("reason") + ": " + line.get("detail")));
         assertThat(loggedReasons).containsExactlyInAnyOrderEntriesOf(expectedReasons);
         assertThat(fixture.metrics.counted(Metric.INVALID_MESSAGES)).isEqualTo(corpus.size());
         assertGoodMessagesWrittenAndPublishedOnce(good);
@@ -137,7 +138,8 @@ class BadInputInGoodBatchesTest {
 
         assertThat(failedIds(response)).containsExactly("null-body");
         assertThat(logs.events("record_failed")).singleElement()
-                .satisfies(line -> assertThat(line).containsEntry("reason", "invalid_message: body is null"));
+                .satisfies(line -> assertThat(line).containsEntry("reason", "invalid_message")
+                        .containsEntry("detail", "body is null"));
         assertGoodMessagesWrittenAndPublishedOnce(List.of(good));
     }
 
@@ -153,7 +155,7 @@ class BadInputInGoodBatchesTest {
 
         assertThat(failedIds(response)).containsExactly("over-limit");
         assertThat(logs.events("record_failed")).singleElement().satisfies(line -> assertThat(line)
-                .containsEntry("reason", "invalid_message: body is longer than 1048576 characters"));
+                .containsEntry("reason", "invalid_message").containsEntry("detail", "body is longer than 1048576 characters"));
         assertThat(ledger.snapshots(overLimitMessage.request().requestLogId())).isZero();
         assertGoodMessagesWrittenAndPublishedOnce(List.of(atLimit));
         assertThat(logs.text()).as("bodies are never logged").doesNotContain("padpadpadpad");

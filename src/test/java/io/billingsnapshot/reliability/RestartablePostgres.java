@@ -18,13 +18,13 @@ final class RestartablePostgres implements AutoCloseable {
     private final int port;
     private EmbeddedPostgres server;
 
-    /** Started, with the gateway schema and the outbox migration applied. */
+    /** Started, with the gateway schema and the service's migrations applied. */
     RestartablePostgres(Path dataDirectory) {
         this.dataDirectory = dataDirectory;
         this.port = freePort();
         start();
         db().execute(TestDatabase.resource(TestDatabase.GATEWAY_SCHEMA));
-        db().execute(TestDatabase.resource(TestDatabase.OUTBOX_MIGRATION));
+        TestDatabase.MIGRATIONS.forEach(migration -> db().execute(TestDatabase.resource(migration)));
     }
 
     TestDatabase.Db db() {

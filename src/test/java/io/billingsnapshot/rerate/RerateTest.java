@@ -173,12 +173,13 @@ class RerateTest {
     @Test
     void theRangeIsFromInclusiveToExclusiveAndOnlyUnbilledSkipsBilledRows() {
         Request atFrom = send(NEW_MODEL, "2026-11-30T00:00:00Z");
-        Request atTo = send(NEW_MODEL, "2026-12-01T00:00:00Z");
+        Request atTo = send(NEW_MODEL, "2026-11-30T11:00:00Z");
         Request billed = send(BillingFixture.MODEL, "2026-11-30T10:00:00Z");
         price(billing, NEW_MODEL, 1, 4);
         price(billing, BillingFixture.MODEL, 3, 8);
 
-        Map<String, Object> report = RerateFixture.invoke(rerate, "{" + DAY + ", \"onlyUnbilled\": true, \"dryRun\": false}");
+        Map<String, Object> report = RerateFixture.invoke(rerate, "{\"from\": \"2026-11-30T00:00:00Z\","
+                + " \"to\": \"2026-11-30T11:00:00Z\", \"onlyUnbilled\": true, \"dryRun\": false}");
 
         assertThat(report).containsEntry("examined", 1L).containsEntry("changed", 1L);
         assertThat(billing.snapshotColumn(atFrom.requestLogId(), "billing_status")).isEqualTo("billed");

@@ -4,15 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.billingsnapshot.billing.QuotaDelta;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -24,30 +24,52 @@ class ChaosPartsTest {
     }
 
     @Test
-    void theCrashingPublisherCutsOffEveryNthCallAlternatelyBeforeAndAfterTheRealPublish() {
+    void theCrashingPublisherCutsOffOneCallPerArmingAlternatelyBeforeAndAfterTheRealPublish() {
         List<QuotaDelta> reachedSqs = new ArrayList<>();
         CrashingPublisher publisher = new CrashingPublisher(deltas -> {
             reachedSqs.addAll(deltas);
             return new HashSet<>(deltas.stream().map(QuotaDelta::deltaId).toList());
-        }, 3);
+        });
 
         publisher.publish(List.of(delta()));
+        publisher.arm();
+        publisher.arm();
+        QuotaDelta cutBefore = delta();
+        assertThatThrownBy(() -> publisher.publish(List.of(cutBefore))).isInstanceOf(SimulatedLambdaTimeout.class);
+        QuotaDelta cutAfter = delta();
+        assertThatThrownBy(() -> publisher.publish(List.of(cutAfter))).isInstanceOf(SimulatedLambdaTimeout.class);
         publisher.publish(List.of(delta()));
-        QuotaDelta third = delta();
-        assertThatThrownBy(() -> publisher.publish(List.of(third))).isInstanceOf(SimulatedLambdaTimeout.class);
-        publisher.publish(List.of(delta()));
-        publisher.publish(List.of(delta()));
-        QuotaDelta sixth = delta();
-        assertThatThrownBy(() -> publisher.publish(List.of(sixth))).isInstanceOf(SimulatedLambdaTimeout.class);
 
-        assertThat(reachedSqs).hasSize(5).doesNotContain(third).contains(sixth);
+        assertThat(reachedSqs).hasSize(3).doesNotContain(cutBefore).contains(cutAfter);
         assertThat(publisher.crashedBeforePublishing()).isEqualTo(1);
         assertThat(publisher.crashedAfterPublishing()).isEqualTo(1);
     }
 
     @Test
+    void aCutOffAfterPublishingThatMeetsAFailingPublishStaysArmedForTheNextCall() {
+        AtomicInteger calls = new AtomicInteger();
+        CrashingPublisher publisher = new CrashingPublisher(deltas -> {
+            if (calls.incrementAndGet() == 1) {
+                throw new IllegalStateException("SQS down");
+            }
+            return calls.get() == 2 ? Set.of() : new HashSet<>(deltas.stream().map(QuotaDelta::deltaId).toList());
+        });
+        publisher.arm();
+        assertThatThrownBy(() -> publisher.publish(List.of(delta()))).isInstanceOf(SimulatedLambdaTimeout.class);
+        publisher.arm();
+
+        assertThatThrownBy(() -> publisher.publish(List.of(delta()))).isInstanceOf(IllegalStateException.class);
+        assertThat(publisher.publish(List.of(delta()))).as("SQS accepted nothing: no cut-off yet").isEmpty();
+        assertThatThrownBy(() -> publisher.publish(List.of(delta()))).isInstanceOf(SimulatedLambdaTimeout.class);
+        publisher.publish(List.of(delta()));
+
+        assertThat(publisher.crashedAfterPublishing()).isEqualTo(1);
+    }
+
+    @Test
     void aDisarmedCrashingPublisherNeverCrashes() {
-        CrashingPublisher publisher = new CrashingPublisher(deltas -> Set.of(), 1);
+        CrashingPublisher publisher = new CrashingPublisher(deltas -> Set.of());
+        publisher.arm();
         publisher.disarm();
 
         for (int i = 0; i < 5; i++) {
@@ -55,30 +77,6 @@ class ChaosPartsTest {
         }
 
         assertThat(publisher.crashedBeforePublishing() + publisher.crashedAfterPublishing()).isZero();
-    }
-
-    @Test
-    void inFlightRequestsOffersOnlyTheNextRecordsAHandlerHasNotStarted() {
-        InFlightRequests inFlight = new InFlightRequests();
-        List<UUID> batch = new ArrayList<>();
-        for (int i = 0; i < 8; i++) {
-            batch.add(i == 3 ? null : UUID.randomUUID()); // record 3 is a malformed body
-        }
-        AtomicInteger started = new AtomicInteger(2);
-        inFlight.enter("handler", batch, started::get);
-        Random random = new Random(7);
-
-        Set<UUID> offered = new HashSet<>();
-        for (int i = 0; i < 200; i++) {
-            inFlight.next(random).ifPresent(offered::add);
-        }
-        started.set(8);
-        boolean offeredAfterTheLast = inFlight.next(random).isPresent();
-        inFlight.leave("handler");
-
-        assertThat(offered).containsExactlyInAnyOrder(batch.get(2), batch.get(4));
-        assertThat(offeredAfterTheLast).isFalse();
-        assertThat(inFlight.next(random)).isEmpty();
     }
 
     @Test
@@ -100,14 +98,25 @@ class ChaosPartsTest {
     }
 
     @Test
-    void aChaosLoopStopsAtOnceEvenDuringALongPause() throws InterruptedException {
-        AtomicInteger strikes = new AtomicInteger();
-        ChaosLoop loop = new ChaosLoop("idle", Duration.ofMinutes(10), new Random(1), strikes::incrementAndGet).start();
+    void aFaultThreadStrikesOncePerTriggerInOrderAndStopsAfterTheStrikeInProgress() throws InterruptedException {
+        List<Long> struck = new CopyOnWriteArrayList<>();
+        CountDownLatch thirdStarted = new CountDownLatch(1);
+        CountDownLatch releaseThird = new CountDownLatch(1);
+        FaultThread thread = new FaultThread("test", trigger -> {
+            if (trigger.number() == 3) {
+                thirdStarted.countDown();
+                releaseThird.await();
+            }
+            struck.add(trigger.number());
+        });
+        for (long n = 1; n <= 4; n++) {
+            thread.trigger(new Invocation(n, List.of()));
+        }
 
-        long started = System.nanoTime();
-        loop.stop();
+        thirdStarted.await();
+        releaseThird.countDown();
+        thread.stop();
 
-        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
-        assertThat(strikes).hasValue(0);
+        assertThat(struck).startsWith(1L, 2L, 3L);
     }
 }

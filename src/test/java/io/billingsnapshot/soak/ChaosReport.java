@@ -24,14 +24,25 @@ record ChaosReport(
         List<String> newestVersionViolations,
         DeadLetterAudit deadLetters) {
 
-    /** The faults injected, by kind. */
-    record Faults(int apiKeysDeleted, int upstreamsDeleted, long deletionsRefused,
-            Map<String, Long> backendsKilledByState, long deltaQueueOutages, long deltaQueueDownMillis,
+    /** The faults injected, by kind, over {@code invocations} invocations. */
+    record Faults(long invocations, int apiKeysDeleted, int upstreamsDeleted, long deletionsAHandlerRanInto,
+            long deletionsRefused, Map<String, Long> backendsKilledByState, long deltaQueueOutages,
+            long publishesFailedInOutages, long deltaQueueStalls, long publishesFailedInStalls,
             long cutOffBeforePublishing, long cutOffAfterPublishing, long environmentRestarts,
             Map<String, Long> faultsNotInjected) {
 
         long backendsKilled() {
             return backendsKilledByState.values().stream().mapToLong(Long::longValue).sum();
+        }
+
+        /** One line of counts, for comparing runs. */
+        String counts() {
+            return ("invocations=%d deletes=%d (keys %d, upstreams %d; a handler ran into %d) kills=%d outages=%d "
+                    + "(publishes failed %d) stalls=%d (publishes failed %d) cutOffBefore=%d cutOffAfter=%d "
+                    + "restarts=%d").formatted(invocations, apiKeysDeleted + upstreamsDeleted, apiKeysDeleted,
+                    upstreamsDeleted, deletionsAHandlerRanInto, backendsKilled(), deltaQueueOutages,
+                    publishesFailedInOutages, deltaQueueStalls, publishesFailedInStalls, cutOffBeforePublishing,
+                    cutOffAfterPublishing, environmentRestarts);
         }
     }
 
@@ -54,10 +65,11 @@ record ChaosReport(
                 settings      : %s
                 run           : started %s, %d s, on %s
                 messages      : %d sent = %d requests + %d duplicates + %d extra versions (shuffled) + %d invalid
-                faults        : %d API keys and %d upstreams deleted mid-flight (%d deletions refused), \
-                %d backends killed %s, %d delta-queue outages (%d ms down), %d invocations cut off before \
-                publishing and %d after, %d environments restarted; not injected: %s
-                FK retries    : %d that really happened (%s)
+                faults        : %d API keys and %d upstreams deleted mid-flight (%d ran into by a handler, \
+                %d deletions refused), %d backends killed %s, %d delta-queue outages (%d publishes failed), \
+                %d delta-queue stalls (%d publishes failed), %d invocations cut off before publishing and %d \
+                after, %d environments restarted; not injected: %s
+                FK races lost : %d records retried with NULL (%s), %d set-based batches fell back on a 23503
                 handlers      : %d invocations; %d snapshots written, %d stale, %d invalid, %d deltas published, \
                 %d publish failures
                 redeliveries  : %d
@@ -72,11 +84,12 @@ record ChaosReport(
                 startedAt, duration.toSeconds(), machine,
                 messagesSent, workload.requestLogs(), workload.duplicates(), workload.extraVersions(),
                 workload.invalid(),
-                faults.apiKeysDeleted(), faults.upstreamsDeleted(), faults.deletionsRefused(),
-                faults.backendsKilled(), faults.backendsKilledByState(), faults.deltaQueueOutages(),
-                faults.deltaQueueDownMillis(), faults.cutOffBeforePublishing(), faults.cutOffAfterPublishing(),
+                faults.apiKeysDeleted(), faults.upstreamsDeleted(), faults.deletionsAHandlerRanInto(),
+                faults.deletionsRefused(), faults.backendsKilled(), faults.backendsKilledByState(),
+                faults.deltaQueueOutages(), faults.publishesFailedInOutages(), faults.deltaQueueStalls(),
+                faults.publishesFailedInStalls(), faults.cutOffBeforePublishing(), faults.cutOffAfterPublishing(),
                 faults.environmentRestarts(), faults.faultsNotInjected(),
-                handlers.fkRetriesTotal(), fkRetriesByColumn(),
+                handlers.fkRetriesTotal(), fkRetriesByColumn(), handlers.fkFallbacks(),
                 handlers.invocations(), handlers.count(Metric.SNAPSHOTS_WRITTEN), handlers.count(Metric.STALE_MESSAGES),
                 handlers.count(Metric.INVALID_MESSAGES), handlers.count(Metric.DELTAS_PUBLISHED),
                 handlers.count(Metric.DELTA_PUBLISH_FAILURES),

@@ -2,13 +2,16 @@ package io.billingsnapshot.soak;
 
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import io.billingsnapshot.logging.JsonLog;
+import io.billingsnapshot.metrics.Gauge;
 import io.billingsnapshot.metrics.Metric;
 import io.billingsnapshot.quota.DeltaPublisher;
 import io.billingsnapshot.quota.SqsDeltaPublisher;
-import io.billingsnapshot.testing.RecordingMetrics;
 import io.billingsnapshot.testing.FunctionEnvironment;
+import io.billingsnapshot.testing.RecordingMetrics;
+import io.billingsnapshot.testing.StallingEndpoint;
 import io.billingsnapshot.testing.TestDatabase;
 import io.billingsnapshot.testing.TestSqs;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,19 +24,21 @@ import java.util.function.UnaryOperator;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * The chaos soak of SPEC §5-7 with the real handler: several handler instances fed by the
- * event source mapping driver from an embedded source queue, while chaos threads delete API
- * keys and upstreams in use, kill database connections and take the quota-delta SQS server
- * down, and some invocations are cut off after commit. When the stream has drained, one last
- * scheduled sweep runs after the outbox lease, and the conservation check says whether any
- * money was lost or counted twice. Bounded by the settings' time budget; stops by itself.
+ * The chaos soak with the real handler: several handler instances fed by the event source
+ * mapping driver from an embedded source queue while, at points of the stream fixed by the
+ * settings (every n-th invocation), API keys and upstreams in use are deleted, database
+ * connections killed, the quota-delta SQS server taken down (or stalled) and invocations cut
+ * off after commit. When the stream has drained, one last scheduled sweep runs after the
+ * outbox lease, and the conservation check says whether any money was lost or counted twice.
+ * Stops by itself when drained; the settings' hang limit only ends a run that hangs.
  */
 final class ChaosSoak {
 
     private static final int MAX_FINAL_SWEEPS = 50;
-    private static final Duration PROGRESS_EVERY = Duration.ofSeconds(20);
     /** The one failure BatchProcessor reports without a record_failed line: closing a failed FIFO group. */
     static final String UNLOGGED_FAILURE = "later record of a failed FIFO group (no log line)";
+    /** A set-based batch that met a foreign-key violation and went record by record. */
+    private static final String FK_SPLIT = "set_split 23503";
 
     private final ChaosSettings settings;
     private UnaryOperator<DeltaPublisher> publisherBug = UnaryOperator.identity();
@@ -58,31 +63,30 @@ final class ChaosSoak {
         GatewaySeed.insert(db, workload);
 
         try (TestSqs sourceServer = TestSqs.start(); TestSqs deltaServer = TestSqs.start();
+                StallingEndpoint stallable = StallingEndpoint.forwardingTo(deltaServer.endpoint().getPort());
                 SqsClient sourceSqs = sourceServer.client(); SqsClient deltaSqs = deltaServer.client();
-                SqsClient publisherSqs = deltaServer.client()) {
+                SqsClient publisherSqs = TestSqs.client(settings.stallEvery() > 0
+                        ? URI.create("http://localhost:" + stallable.port()) : deltaServer.endpoint())) {
             SourceQueue source = SourceQueue.create(sourceSqs, settings.fifo() ? "requests.fifo" : "requests",
                     settings.maxReceiveCount());
             Map<String, String> groupByMessageId = send(source, workload);
             String deltaQueueUrl = deltaServer.createQueue("quota-deltas");
             DeltaCollector collector = new DeltaCollector(deltaSqs, deltaQueueUrl);
             ChaosFaults faults = new ChaosFaults(settings, db, workload, deltaServer, collector,
-                    publisherBug.apply(new SqsDeltaPublisher(publisherSqs, deltaQueueUrl)), random);
+                    publisherBug.apply(new SqsDeltaPublisher(publisherSqs, deltaQueueUrl)),
+                    Optional.of(stallable).filter(endpoint -> settings.stallEvery() > 0), random);
             RecordingMetrics.Factory metrics = RecordingMetrics.factory();
             FailureLog log = new FailureLog();
 
             try (JsonLog.Redirection ignored = JsonLog.redirect(log, Clock.systemUTC());
                     SoakHandlers handlers = new SoakHandlers(environment(db, deltaServer, deltaQueueUrl),
                             faults.publisher())) {
-                faults.start();
-                ChaosLoop progress = new ChaosLoop("progress", PROGRESS_EVERY, random,
-                        () -> printProgress(started, sourceSqs, source, metrics, faults)).start();
                 MappingReport mapping;
                 try {
                     mapping = new EventSourceMappingDriver(sourceSqs, source, settings.mapping())
                             .withFailureReasons(id -> log.takeReason(id).or(() -> Optional.of(UNLOGGED_FAILURE)))
-                            .run(() -> handlers.restarting(metrics, faults.inFlight(), faults::environmentRestarted));
+                            .run(() -> handlers.restarting(metrics, faults));
                 } finally {
-                    progress.stop();
                     faults.stop();
                 }
 
@@ -91,7 +95,7 @@ final class ChaosSoak {
                 collector.drain();
                 return new ChaosReport(settings, startedAt, Duration.ofNanos(System.nanoTime() - started),
                         machine(), workload.counts(), source.sent().size(), faults.tally(),
-                        HandlerTallies.of(metrics.created().subList(0, sweepsFrom)), mapping, finalSweep,
+                        HandlerTallies.of(metrics.created().subList(0, sweepsFrom), log.count(FK_SPLIT)), mapping, finalSweep,
                         new ChaosReport.Deltas(collector.publications(), collector.distinctDeltas(),
                                 collector.duplicatePublications()),
                         ConservationCheck.check(db, collector, source.sent(), mapping.deadLetters()),
@@ -100,16 +104,6 @@ final class ChaosSoak {
                                 workload.requests().keySet()));
             }
         }
-    }
-
-    private static void printProgress(long started, SqsClient sqs, SourceQueue source,
-            RecordingMetrics.Factory metrics, ChaosFaults faults) {
-        ChaosReport.Faults f = faults.tally();
-        System.out.printf("  ... %ds: %d messages left on the source queue, %d invocations; %d keys and upstreams "
-                + "deleted, %d backends killed, %d outages, %d invocations cut off%n",
-                (System.nanoTime() - started) / 1_000_000_000, QueueDepth.of(sqs, source.url()).total(),
-                metrics.created().size(), f.apiKeysDeleted() + f.upstreamsDeleted(), f.backendsKilled(),
-                f.deltaQueueOutages(), f.cutOffBeforePublishing() + f.cutOffAfterPublishing());
     }
 
     /** Sends the workload; returns the message group of each message sent (none on a standard queue). */
@@ -140,7 +134,7 @@ final class ChaosSoak {
             sweeper.handler().handleRequest(empty,
                     FakeLambdaContext.startingNow(Duration.ofSeconds(30), Clock.systemUTC()));
             invocations++;
-            pending = metrics.last().counted(Metric.OUTBOX_PENDING);
+            pending = metrics.last().gauge(Gauge.OUTBOX_PENDING).orElse(Long.MAX_VALUE); // unread: sweep again
         } while (pending > 0 && invocations < MAX_FINAL_SWEEPS);
         long published = metrics.created().subList(sweepsFrom, metrics.created().size()).stream()
                 .mapToLong(m -> m.counted(Metric.DELTAS_PUBLISHED)).sum();

@@ -55,8 +55,10 @@ public final class ConservationCheck {
         try (Connection connection = db.connect()) {
             Map<UUID, BigDecimal> apiKeys = billedCostPerId(connection, BILLED_COST_PER_API_KEY);
             Map<UUID, BigDecimal> upstreams = billedCostPerId(connection, BILLED_COST_PER_UPSTREAM);
-            compareSums(AdjustmentTarget.API_KEY, apiKeys, deltas, violations);
-            compareSums(AdjustmentTarget.UPSTREAM, upstreams, deltas, violations);
+            List<ConservationResult.SumMismatch> mismatches = new ArrayList<>();
+            compareSums(AdjustmentTarget.API_KEY, apiKeys, deltas, mismatches);
+            compareSums(AdjustmentTarget.UPSTREAM, upstreams, deltas, mismatches);
+            mismatches.forEach(mismatch -> violations.add(mismatch.toString()));
 
             long outboxRows = outboxRows(connection);
             if (outboxRows > 0) {
@@ -74,21 +76,19 @@ public final class ConservationCheck {
 
             return new ConservationResult(apiKeys.size(), upstreams.size(), outboxRows, sent.size(),
                     fates.snapshotted(), fates.deadLettered(), fates.vanished(), fates.deadLettersByReason(),
-                    deltas.summary(), violations);
+                    deltas.summary(), mismatches, violations);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read the database for the conservation check: " + e.getMessage(), e);
         }
     }
 
     private static void compareSums(String scope, Map<UUID, BigDecimal> billedCostPerId, DeltaCollector deltas,
-            List<String> violations) {
+            List<ConservationResult.SumMismatch> mismatches) {
         billedCostPerId.forEach((id, billed) -> {
-            BigDecimal published = deltas.sumFor(new AdjustmentTarget(scope, id));
-            BigDecimal difference = published.subtract(billed);
-            if (difference.abs().compareTo(TOLERANCE) > 0) {
-                violations.add("%s %s: published adjustments sum to %s but billed snapshots to %s (off by %s)"
-                        .formatted(scope, id, published.toPlainString(), billed.toPlainString(),
-                                difference.stripTrailingZeros().toPlainString()));
+            AdjustmentTarget target = new AdjustmentTarget(scope, id);
+            BigDecimal published = deltas.sumFor(target);
+            if (published.subtract(billed).abs().compareTo(TOLERANCE) > 0) {
+                mismatches.add(new ConservationResult.SumMismatch(target, billed, published));
             }
         });
     }

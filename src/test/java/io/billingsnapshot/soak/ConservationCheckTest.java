@@ -117,9 +117,11 @@ class ConservationCheckTest {
         ConservationResult result = check();
 
         assertThat(result.passed()).isFalse();
-        assertThat(result.violations()).hasSize(2)
-                .anySatisfy(v -> assertThat(v).startsWith("api_key " + key).contains("off by -0.000000002"))
-                .anySatisfy(v -> assertThat(v).startsWith("upstream " + upstream));
+        assertThat(result.sumMismatches()).extracting(ConservationResult.SumMismatch::target)
+                .containsExactlyInAnyOrder(AdjustmentTarget.apiKey(key), AdjustmentTarget.upstream(upstream));
+        assertThat(result.sumMismatches()).allSatisfy(mismatch -> assertThat(mismatch.missing())
+                .isEqualByComparingTo("0.000000002"));
+        assertThat(result.violations()).hasSize(2);
         assertThat(result.report()).startsWith("Conservation check: FAILED");
     }
 

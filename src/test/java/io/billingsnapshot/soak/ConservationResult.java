@@ -1,5 +1,6 @@
 package io.billingsnapshot.soak;
 
+import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -18,13 +19,34 @@ public record ConservationResult(
         List<String> vanishedMessageIds,
         Map<String, Long> deadLettersByReason,
         String deltas,
+        List<SumMismatch> sumMismatches,
         List<String> violations) {
+
+    /**
+     * An API key or upstream whose published adjustments do not add up to its billed
+     * snapshots: {@link #missing()} is the money the quota tracker never heard of (negative:
+     * counted twice, or a correction that never arrived).
+     */
+    public record SumMismatch(AdjustmentTarget target, BigDecimal billed, BigDecimal published) {
+
+        public BigDecimal missing() {
+            return billed.subtract(published);
+        }
+
+        @Override
+        public String toString() {
+            return "%s: published adjustments sum to %s but billed snapshots to %s (off by %s)".formatted(target,
+                    published.toPlainString(), billed.toPlainString(),
+                    published.subtract(billed).stripTrailingZeros().toPlainString());
+        }
+    }
 
     private static final int VIOLATIONS_SHOWN = 20;
 
     public ConservationResult {
         vanishedMessageIds = List.copyOf(vanishedMessageIds);
         deadLettersByReason = Map.copyOf(deadLettersByReason);
+        sumMismatches = List.copyOf(sumMismatches);
         violations = List.copyOf(violations);
     }
 

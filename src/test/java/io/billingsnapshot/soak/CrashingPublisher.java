@@ -5,56 +5,88 @@ import io.billingsnapshot.quota.DeltaPublisher;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Cuts every n-th invocation off while it publishes, after its snapshots and deltas were
- * committed: alternately before the deltas reach SQS (they must be swept from the outbox
- * once their lease has passed) and after SQS accepted them but before the outbox rows were
- * deleted (they are swept and published again: a duplicate the consumer dedupes).
+ * Cuts invocations off while they publish, after their snapshots and deltas were committed:
+ * each {@link #arm()} makes the next publish call die with its invocation, alternately
+ * before the deltas reach SQS (they must be swept from the outbox once their lease has
+ * passed) and after SQS accepted them but before the outbox rows were deleted (they are
+ * swept and published again: a duplicate the consumer dedupes). A cut-off after publishing
+ * that meets a failing publish stays armed for the next call, so each one really happens.
  */
 final class CrashingPublisher implements DeltaPublisher {
 
     private final DeltaPublisher delegate;
-    private final int crashEvery;
-    private final AtomicBoolean armed = new AtomicBoolean(true);
-    private final AtomicLong calls = new AtomicLong();
-    private final AtomicLong crashedBeforePublishing = new AtomicLong();
-    private final AtomicLong crashedAfterPublishing = new AtomicLong();
+    private boolean disarmed;
+    private long armed;
+    private boolean nextAfterPublishing;
+    private boolean afterPublishingInFlight;
+    private long crashedBeforePublishing;
+    private long crashedAfterPublishing;
 
-    CrashingPublisher(DeltaPublisher delegate, int crashEvery) {
+    CrashingPublisher(DeltaPublisher delegate) {
         this.delegate = delegate;
-        this.crashEvery = crashEvery;
+    }
+
+    /** One more publish call is to die with its invocation. */
+    synchronized void arm() {
+        armed++;
     }
 
     @Override
     public Set<UUID> publish(List<QuotaDelta> deltas) {
-        long call = calls.incrementAndGet();
-        boolean crash = armed.get() && crashEvery > 0 && call % crashEvery == 0;
-        if (crash && (call / crashEvery) % 2 == 1) {
-            crashedBeforePublishing.incrementAndGet();
-            throw new SimulatedLambdaTimeout("after commit, before publishing " + deltas.size() + " deltas");
+        boolean crashAfterPublishing = crashBeforePublishingOrClaimAfter(deltas);
+        Set<UUID> accepted;
+        try {
+            accepted = delegate.publish(deltas);
+        } catch (RuntimeException failed) {
+            if (crashAfterPublishing) {
+                release(false);
+            }
+            throw failed;
         }
-        Set<UUID> accepted = delegate.publish(deltas);
-        if (crash) {
-            crashedAfterPublishing.incrementAndGet();
+        if (crashAfterPublishing && accepted.size() < deltas.size()) {
+            release(false); // not published after all: the cut-off waits for a publish that gets through
+        } else if (crashAfterPublishing) {
+            release(true);
             throw new SimulatedLambdaTimeout(
                     "after SQS accepted " + accepted.size() + " deltas, before the outbox delete");
         }
         return accepted;
     }
 
+    /** Throws when a cut-off before publishing is due; true when this call is to be cut off after it. */
+    private synchronized boolean crashBeforePublishingOrClaimAfter(List<QuotaDelta> deltas) {
+        if (disarmed || afterPublishingInFlight || crashedBeforePublishing + crashedAfterPublishing >= armed) {
+            return false;
+        }
+        if (nextAfterPublishing) {
+            afterPublishingInFlight = true;
+            return true;
+        }
+        crashedBeforePublishing++;
+        nextAfterPublishing = true;
+        throw new SimulatedLambdaTimeout("after commit, before publishing " + deltas.size() + " deltas");
+    }
+
+    private synchronized void release(boolean crashed) {
+        afterPublishingInFlight = false;
+        if (crashed) {
+            crashedAfterPublishing++;
+            nextAfterPublishing = false;
+        }
+    }
+
     /** Stops crashing (for the final sweep). */
-    void disarm() {
-        armed.set(false);
+    synchronized void disarm() {
+        disarmed = true;
     }
 
-    long crashedBeforePublishing() {
-        return crashedBeforePublishing.get();
+    synchronized long crashedBeforePublishing() {
+        return crashedBeforePublishing;
     }
 
-    long crashedAfterPublishing() {
-        return crashedAfterPublishing.get();
+    synchronized long crashedAfterPublishing() {
+        return crashedAfterPublishing;
     }
 }

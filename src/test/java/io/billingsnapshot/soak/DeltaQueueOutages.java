@@ -1,20 +1,17 @@
 package io.billingsnapshot.soak;
 
-import io.billingsnapshot.billing.QuotaDelta;
 import io.billingsnapshot.quota.DeltaPublisher;
 import io.billingsnapshot.testing.TestSqs;
 import java.time.Duration;
-import java.util.List;
-import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.BooleanSupplier;
 
 /**
- * Takes the quota-delta SQS server down for a while and brings it back, so that publishing
- * fails for real (connection refused, through the SDK's retries) while the source queue,
- * on its own server, keeps feeding the handlers.
+ * Takes the quota-delta SQS server down until a number of publish calls have failed against
+ * it (connection refused, through the SDK's retries) and brings it back, while the source
+ * queue, on its own server, keeps feeding the handlers.
  *
  * <p>The embedded server forgets its messages when stopped, so the collector takes them
  * first. Publishing goes through {@link #gate}: no publish runs between that last drain and
@@ -24,48 +21,53 @@ final class DeltaQueueOutages {
 
     private final TestSqs server;
     private final DeltaCollector collector;
-    private final Duration length;
+    private final FailedPublishes failedPublishes;
+    private final int failuresPerOutage;
+    private final Duration hangLimit;
+    private final BooleanSupplier stopping;
     private final ReadWriteLock gate = new ReentrantReadWriteLock(true);
     private final AtomicLong outages = new AtomicLong();
-    private final AtomicLong downMillis = new AtomicLong();
+    private final AtomicLong failedWhileDown = new AtomicLong();
 
-    DeltaQueueOutages(TestSqs server, DeltaCollector collector, Duration length) {
+    DeltaQueueOutages(TestSqs server, DeltaCollector collector, FailedPublishes failedPublishes,
+            ChaosSettings settings, BooleanSupplier stopping) {
         this.server = server;
         this.collector = collector;
-        this.length = length;
+        this.failedPublishes = failedPublishes;
+        this.failuresPerOutage = settings.outageFailures();
+        this.hangLimit = settings.hangLimit();
+        this.stopping = stopping;
     }
 
-    /** Wraps the real publisher so that {@link #strike()} can stop the server between two publishes. */
+    /** Wraps the real publisher so that {@link #strike} can stop the server between two publishes. */
     DeltaPublisher gate(DeltaPublisher publisher) {
-        return new DeltaPublisher() {
-            @Override
-            public Set<UUID> publish(List<QuotaDelta> deltas) {
-                gate.readLock().lock();
-                try {
-                    return publisher.publish(deltas);
-                } finally {
-                    gate.readLock().unlock();
-                }
+        return deltas -> {
+            gate.readLock().lock();
+            try {
+                return publisher.publish(deltas);
+            } finally {
+                gate.readLock().unlock();
             }
         };
     }
 
-    /** One outage: drain, stop, stay down for the configured length, resume (queues recreated empty). */
-    void strike() throws InterruptedException {
+    /** One outage: drain, stop, stay down until enough publishes failed, resume (queues recreated empty). */
+    void strike(Invocation trigger) throws Exception {
+        long failedBefore;
         gate.writeLock().lock();
         try {
             collector.drain();
             server.stop();
+            failedBefore = failedPublishes.count();
         } finally {
             gate.writeLock().unlock();
         }
-        long started = System.nanoTime();
         try {
-            Thread.sleep(length.toMillis());
-        } finally {
-            server.resume();
             outages.incrementAndGet();
-            downMillis.addAndGet((System.nanoTime() - started) / 1_000_000);
+            failedPublishes.awaitMore(failedBefore, failuresPerOutage, hangLimit, stopping);
+        } finally {
+            failedWhileDown.addAndGet(failedPublishes.count() - failedBefore);
+            server.resume();
         }
     }
 
@@ -73,7 +75,8 @@ final class DeltaQueueOutages {
         return outages.get();
     }
 
-    long downMillis() {
-        return downMillis.get();
+    /** Publish calls that failed while the server was down. */
+    long failedWhileDown() {
+        return failedWhileDown.get();
     }
 }

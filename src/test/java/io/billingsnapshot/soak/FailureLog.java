@@ -12,7 +12,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Takes the handlers' JSON log lines instead of stdout (the soak must not flood it): keeps
- * the reason of each {@code record_failed} until the driver asks for it, and counts events.
+ * the reason of each {@code record_failed} until the driver asks for it, and counts events
+ * (those that carry a SQLState also as {@code "<event> <sqlState>"}).
  */
 final class FailureLog extends PrintStream {
 
@@ -36,6 +37,9 @@ final class FailureLog extends PrintStream {
             JsonNode json = JSON.readTree(line);
             String event = json.path("event").asText("?");
             events.computeIfAbsent(event, e -> new LongAdder()).increment();
+            if (json.hasNonNull("sqlState")) {
+                events.computeIfAbsent(event + " " + json.get("sqlState").asText(), e -> new LongAdder()).increment();
+            }
             if ("record_failed".equals(event)) {
                 reasonByMessageId.put(json.path("messageId").asText(), json.path("reason").asText());
             }

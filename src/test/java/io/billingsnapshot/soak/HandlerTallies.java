@@ -7,10 +7,14 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
-/** What the real handlers counted in their own metrics, summed over every invocation of the run. */
-record HandlerTallies(long invocations, Map<ReferenceColumn, Long> fkRetries, Map<Metric, Long> counts) {
+/**
+ * What the real handlers counted in their own metrics, summed over every invocation of the
+ * run, and how many set-based batches fell back on a foreign-key violation (from their log).
+ */
+record HandlerTallies(long invocations, Map<ReferenceColumn, Long> fkRetries, long fkFallbacks,
+        Map<Metric, Long> counts) {
 
-    static HandlerTallies of(List<RecordingMetrics> invocations) {
+    static HandlerTallies of(List<RecordingMetrics> invocations, long fkFallbacks) {
         Map<ReferenceColumn, Long> fkRetries = new EnumMap<>(ReferenceColumn.class);
         Map<Metric, Long> counts = new EnumMap<>(Metric.class);
         for (RecordingMetrics metrics : invocations) {
@@ -21,11 +25,19 @@ record HandlerTallies(long invocations, Map<ReferenceColumn, Long> fkRetries, Ma
                 counts.merge(metric, metrics.counted(metric), Long::sum);
             }
         }
-        return new HandlerTallies(invocations.size(), Map.copyOf(fkRetries), Map.copyOf(counts));
+        return new HandlerTallies(invocations.size(), Map.copyOf(fkRetries), fkFallbacks, Map.copyOf(counts));
     }
 
     long fkRetriesTotal() {
         return fkRetries.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /**
+     * Foreign-key races the handlers lost and handled: a record retried with the deleted
+     * reference NULL, or a set that met the 23503 and was split in halves.
+     */
+    long fkRacesLost() {
+        return fkRetriesTotal() + fkFallbacks;
     }
 
     long count(Metric metric) {

@@ -1,123 +1,219 @@
 package io.billingsnapshot.soak;
 
+import io.billingsnapshot.testing.Await;
 import io.billingsnapshot.testing.TestDatabase;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 
 /**
- * The gateway deleting API keys and upstreams while their requests are being billed. Each
- * strike deletes the key or the upstream of a request in flight, in a transaction held open
- * for a few milliseconds: a handler that read the request log before the delete committed
- * blocks on the foreign-key check and then gets the real 23503, exactly as in production.
- * At most {@code deletableShare} of the keys and of the upstreams go, so that enough of them
- * remain for the conservation check.
+ * The gateway deleting API keys and upstreams while their requests are being billed. A
+ * strike, just before an invocation starts, deletes the key or the upstream of a request in
+ * its batch that has no snapshot yet, in a transaction left open. The handler reads the
+ * request log as it was, and its snapshot insert's foreign-key check then waits on the
+ * deleting transaction; once {@code pg_stat_activity} shows a backend waiting on it, the
+ * delete commits and the handler gets the real 23503, exactly as in production. The race is
+ * made to happen, not hoped for. At most {@code deletableShare} of the keys and of the
+ * upstreams go, so that enough of them remain for the conservation check. A strike that finds
+ * nothing to delete in its batch stays due for the next invocation.
  */
-final class ReferenceDeleter {
+final class ReferenceDeleter implements AutoCloseable {
 
     private static final String DELETE_API_KEY = "DELETE FROM api_keys WHERE id = ?";
     private static final String DELETE_UPSTREAM = "DELETE FROM upstreams WHERE id = ?";
+    private static final String SNAPSHOTTED = "SELECT 1 FROM request_billing_snapshots WHERE request_log_id = ?";
+    private static final String WAITING_ON = "SELECT count(*) FROM pg_stat_activity WHERE ? = ANY(pg_blocking_pids(pid))";
 
     private final TestDatabase.Db db;
     private final Map<UUID, ChaosWorkload.Request> requests;
-    private final InFlightRequests inFlight;
-    private final Duration hold;
     private final int maxKeys;
     private final int maxUpstreams;
     private final Random random;
+    private final Duration hangLimit;
+    private final BooleanSupplier stopping;
+    private final ExecutorService committer = Executors.newSingleThreadExecutor(r -> {
+        Thread thread = new Thread(r, "chaos-delete-references");
+        thread.setDaemon(true);
+        return thread;
+    });
     private final Set<UUID> deletedKeys = ConcurrentHashMap.newKeySet();
     private final Set<UUID> deletedUpstreams = ConcurrentHashMap.newKeySet();
+    private final AtomicLong handlersCaught = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
-    private Connection connection;
+    private int due;
+    private boolean open;
+    private Connection deleting;
+    private Connection watching;
+    private int deletingPid;
 
-    ReferenceDeleter(TestDatabase.Db db, ChaosWorkload workload, InFlightRequests inFlight, ChaosSettings settings,
-            Random random) {
+    ReferenceDeleter(TestDatabase.Db db, ChaosWorkload workload, ChaosSettings settings, Random random,
+            BooleanSupplier stopping) {
         this.db = db;
         this.requests = workload.requests();
-        this.inFlight = inFlight;
-        this.hold = settings.deletionHold();
         this.maxKeys = (int) (workload.apiKeys().size() * settings.deletableShare());
         this.maxUpstreams = (int) (workload.upstreamInputMultipliers().size() * settings.deletableShare());
         this.random = random;
+        this.hangLimit = settings.hangLimit();
+        this.stopping = stopping;
     }
 
-    void strike() {
-        inFlight.next(random).map(requests::get).ifPresent(request -> {
-            boolean keyFirst = random.nextBoolean();
-            if (!(keyFirst ? deleteKey(request) : deleteUpstream(request))) {
-                if (keyFirst) {
-                    deleteUpstream(request);
-                } else {
-                    deleteKey(request);
+    /** One more deletion is due; it happens at this or a later invocation that has something to delete. */
+    synchronized void schedule() {
+        due++;
+    }
+
+    /** Called just before {@code invocation} runs: deletes a reference of its batch when one is due. */
+    synchronized void beforeInvocation(Invocation invocation) {
+        if (due == 0 || open || deletedKeys.size() >= maxKeys && deletedUpstreams.size() >= maxUpstreams) {
+            return;
+        }
+        try {
+            List<UUID> batch = new ArrayList<>(invocation.requests());
+            Collections.shuffle(batch, random);
+            for (UUID requestLogId : batch) {
+                if (deleteAReferenceOf(requests.get(requestLogId))) {
+                    due--;
+                    open = true;
+                    committer.execute(() -> commitOnceAHandlerWaits(invocation));
+                    return;
                 }
             }
-        });
+        } catch (SQLException e) {
+            refused();
+        }
     }
 
-    private boolean deleteKey(ChaosWorkload.Request request) {
+    private boolean deleteAReferenceOf(ChaosWorkload.Request request) throws SQLException {
+        if (request == null || snapshotted(request.requestLogId())) {
+            return false;
+        }
+        boolean keyFirst = random.nextBoolean();
+        return keyFirst ? deleteKey(request) || deleteUpstream(request) : deleteUpstream(request) || deleteKey(request);
+    }
+
+    private boolean deleteKey(ChaosWorkload.Request request) throws SQLException {
         UUID key = request.apiKeyId();
-        return deletedKeys.size() < maxKeys && !deletedKeys.contains(key)
-                && delete(DELETE_API_KEY, key) && deletedKeys.add(key);
+        return deletedKeys.size() < maxKeys && !deletedKeys.contains(key) && delete(DELETE_API_KEY, key)
+                && deletedKeys.add(key);
     }
 
-    private boolean deleteUpstream(ChaosWorkload.Request request) {
+    private boolean deleteUpstream(ChaosWorkload.Request request) throws SQLException {
         UUID upstream = request.upstreamId();
         return deletedUpstreams.size() < maxUpstreams && !deletedUpstreams.contains(upstream)
                 && delete(DELETE_UPSTREAM, upstream) && deletedUpstreams.add(upstream);
     }
 
-    /** Deletes in a transaction held open for the hold time; false when the database refused (a deadlock, say). */
-    private boolean delete(String sql, UUID id) {
-        try {
-            Connection c = connection();
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                ps.setObject(1, id);
-                ps.executeUpdate();
-                Thread.sleep(hold.toMillis());
-                c.commit();
+    /** Deletes without committing; false when nothing was deleted. */
+    private boolean delete(String sql, UUID id) throws SQLException {
+        try (PreparedStatement ps = connections().prepareStatement(sql)) {
+            ps.setObject(1, id);
+            if (ps.executeUpdate() == 1) {
                 return true;
-            } catch (SQLException | InterruptedException e) {
-                c.rollback();
-                throw e;
             }
-        } catch (SQLException | InterruptedException e) {
-            refused.incrementAndGet();
-            closeQuietly();
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
+            deleting.rollback();
             return false;
         }
     }
 
-    private Connection connection() throws SQLException {
-        if (connection == null) {
-            connection = db.connect();
-            connection.setAutoCommit(false);
-        }
-        return connection;
-    }
-
-    void close() {
-        closeQuietly();
-    }
-
-    private void closeQuietly() {
-        try {
-            if (connection != null) {
-                connection.close();
+    private boolean snapshotted(UUID requestLogId) throws SQLException {
+        connections();
+        try (PreparedStatement query = watching.prepareStatement(SNAPSHOTTED)) {
+            query.setObject(1, requestLogId);
+            try (ResultSet rs = query.executeQuery()) {
+                return rs.next();
             }
-        } catch (SQLException ignored) {
-            // it is being replaced anyway
         }
-        connection = null;
+    }
+
+    /**
+     * Holds the delete open until a handler waits on it (the race is on) or the invocation
+     * returned without touching the row (it failed earlier in its batch, say), then commits.
+     */
+    private void commitOnceAHandlerWaits(Invocation invocation) {
+        // No lock held while waiting: while the delete is open, beforeInvocation leaves the connections alone.
+        try {
+            boolean caught = Await.holdsWithin(hangLimit,
+                    () -> aBackendWaitsOnTheDelete() || invocation.hasEnded() || stopping.getAsBoolean());
+            boolean handlerWaited = caught && aBackendWaitsOnTheDelete();
+            deleting.commit();
+            if (handlerWaited) {
+                handlersCaught.incrementAndGet();
+            }
+        } catch (Exception e) {
+            refused();
+        } finally {
+            synchronized (this) {
+                open = false;
+            }
+        }
+    }
+
+    private boolean aBackendWaitsOnTheDelete() throws SQLException {
+        try (PreparedStatement ps = watching.prepareStatement(WAITING_ON)) {
+            ps.setInt(1, deletingPid);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1) > 0;
+            }
+        }
+    }
+
+    private Connection connections() throws SQLException {
+        if (deleting == null) {
+            deleting = db.connect();
+            deleting.setAutoCommit(false);
+            watching = db.connect();
+            try (PreparedStatement ps = deleting.prepareStatement("SELECT pg_backend_pid()");
+                    ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                deletingPid = rs.getInt(1);
+            }
+            deleting.commit();
+        }
+        return deleting;
+    }
+
+    /** A delete the database refused (a deadlock, say): the connections are replaced, the strike stays due. */
+    private void refused() {
+        refused.incrementAndGet();
+        close();
+    }
+
+    @Override
+    public synchronized void close() {
+        for (Connection c : new Connection[] {deleting, watching}) {
+            try {
+                if (c != null) {
+                    c.close();
+                }
+            } catch (SQLException ignored) {
+                // it is being replaced anyway
+            }
+        }
+        deleting = null;
+        watching = null;
+    }
+
+    /** Waits for a delete still open to commit, then closes. */
+    void stop() throws InterruptedException {
+        committer.shutdown();
+        committer.awaitTermination(hangLimit.toSeconds(), TimeUnit.SECONDS);
+        close();
     }
 
     int keysDeleted() {
@@ -128,7 +224,12 @@ final class ReferenceDeleter {
         return deletedUpstreams.size();
     }
 
-    long refused() {
+    /** Deletions a handler's write ran into before they committed: FK races the handler lost. */
+    long handlersCaught() {
+        return handlersCaught.get();
+    }
+
+    long refusedCount() {
         return refused.get();
     }
 }

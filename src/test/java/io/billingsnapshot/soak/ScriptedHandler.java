@@ -4,6 +4,8 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import io.billingsnapshot.testing.MutableClock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -29,6 +31,7 @@ final class ScriptedHandler implements RequestHandler<SQSEvent, SQSBatchResponse
     static final String FAILURE_REASON = "scripted failure";
 
     private final long sleepMillisPerInvocation;
+    private final MutableClock clock;
     private final List<List<SQSEvent.SQSMessage>> invocations = new CopyOnWriteArrayList<>();
     private final List<String> processedLabels = new CopyOnWriteArrayList<>();
     private final List<Integer> remainingMillisSeen = new CopyOnWriteArrayList<>();
@@ -37,11 +40,22 @@ final class ScriptedHandler implements RequestHandler<SQSEvent, SQSBatchResponse
     private final AtomicInteger groupOverlaps = new AtomicInteger();
 
     ScriptedHandler() {
-        this(0);
+        this(0, null);
     }
 
+    /** Holds each invocation for a while, so that overlapping invocations of a group would be seen. */
     ScriptedHandler(long sleepMillisPerInvocation) {
+        this(sleepMillisPerInvocation, null);
+    }
+
+    /** Slow records move {@code clock} instead of taking real time. */
+    ScriptedHandler(MutableClock clock) {
+        this(0, clock);
+    }
+
+    private ScriptedHandler(long sleepMillisPerInvocation, MutableClock clock) {
         this.sleepMillisPerInvocation = sleepMillisPerInvocation;
+        this.clock = clock;
     }
 
     @Override
@@ -73,7 +87,7 @@ final class ScriptedHandler implements RequestHandler<SQSEvent, SQSBatchResponse
                 throw new IllegalStateException("scripted crash on " + labelOf(record.getBody()));
             }
             if ("slow-first".equals(behaviour) && first) {
-                sleep(1_000);
+                takeOneSecond();
             }
             if ("bad-response-first".equals(behaviour) && first) {
                 return response(List.of(failure("not-a-message-of-this-batch")));
@@ -149,6 +163,13 @@ final class ScriptedHandler implements RequestHandler<SQSEvent, SQSBatchResponse
 
     private static SQSBatchResponse response(List<SQSBatchResponse.BatchItemFailure> failures) {
         return new SQSBatchResponse(failures);
+    }
+
+    private void takeOneSecond() {
+        if (clock == null) {
+            throw new IllegalStateException("slow-first needs the clock the driver reads");
+        }
+        clock.advance(Duration.ofSeconds(1));
     }
 
     private static void sleep(long millis) {

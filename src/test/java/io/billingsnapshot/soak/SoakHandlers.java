@@ -9,7 +9,6 @@ import io.billingsnapshot.config.Config;
 import io.billingsnapshot.db.DatabaseConnections;
 import io.billingsnapshot.metrics.MetricsFactory;
 import io.billingsnapshot.quota.DeltaPublisher;
-import io.billingsnapshot.testing.RecordingMetrics;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -46,9 +45,8 @@ final class SoakHandlers implements AutoCloseable {
     }
 
     /** A handler for one poller, replaced like a Lambda environment whenever an invocation is killed. */
-    RequestHandler<SQSEvent, SQSBatchResponse> restarting(RecordingMetrics.Factory metrics, InFlightRequests inFlight,
-            Runnable onRestart) {
-        return new RestartingHandler(this, metrics, inFlight, onRestart);
+    RequestHandler<SQSEvent, SQSBatchResponse> restarting(MetricsFactory metrics, ChaosFaults faults) {
+        return new RestartingHandler(this, metrics, faults);
     }
 
     @Override

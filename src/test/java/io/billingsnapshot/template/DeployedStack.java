@@ -21,7 +21,8 @@ final class DeployedStack {
             "DatabaseSecurityGroupId", "sg-0database",
             "DatabaseIdentifier", "gateway-cluster",
             "DatabaseName", "gateway",
-            "ProxySecretArn", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:billing-snapshot-AbCdEf");
+            "ProxySecretArn", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:billing-snapshot-AbCdEf",
+            "GatewaySenderRoleArn", "arn:aws:iam::123456789012:role/gateway-sender");
 
     private DeployedStack() {
     }

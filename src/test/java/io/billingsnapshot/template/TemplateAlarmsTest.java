@@ -13,6 +13,7 @@ import io.billingsnapshot.billing.ReferenceColumn;
 import io.billingsnapshot.config.EnvVars;
 import io.billingsnapshot.metrics.EmfMetrics;
 import io.billingsnapshot.metrics.EmfOutput;
+import io.billingsnapshot.metrics.Gauge;
 import io.billingsnapshot.metrics.Metric;
 import io.billingsnapshot.metrics.Metrics;
 import java.io.ByteArrayOutputStream;
@@ -61,6 +62,7 @@ class TemplateAlarmsTest {
         for (ReferenceColumn column : ReferenceColumn.values()) {
             metrics.fkRetry(column);
         }
+        metrics.outbox(1, Duration.ofSeconds(1), 1);
         metrics.batchDuration(Duration.ofMillis(1));
         metrics.flush();
         return EmfOutput.data(out.toString(StandardCharsets.UTF_8)).stream()
@@ -108,6 +110,19 @@ class TemplateAlarmsTest {
                 new Watched("AWS/Lambda", "Throttles", Map.of("FunctionName", functionName)),
                 new Watched("AWS/RDS", "DatabaseConnectionsCurrentlySessionPinned",
                         Map.of("ProxyName", stack.string(CfnTemplate.Fn.ref(proxy())))));
+    }
+
+    @Test
+    void theOldestPendingDeltaAndTheQuarantinedDeltasAreAlarmedAndTheirMissingDataKeepsTheState() {
+        assertThat(alarms()).contains(
+                new Watched(NAMESPACE, Gauge.OUTBOX_OLDEST_AGE_SECONDS.metricName(), Map.of()),
+                new Watched(NAMESPACE, Gauge.OUTBOX_QUARANTINED.metricName(), Map.of()));
+        for (String id : List.of("OldestPendingDeltaAlarm", "QuarantinedDeltasAlarm")) {
+            assertThat(TEMPLATE.properties(id)).as(id)
+                    .containsEntry("TreatMissingData", "ignore") // not emitted when unknown: no false OK
+                    .containsEntry("Statistic", "Maximum");
+        }
+        assertThat(STACK.string(TEMPLATE.properties("QuarantinedDeltasAlarm").get("Threshold"))).isEqualTo("0");
     }
 
     @Test

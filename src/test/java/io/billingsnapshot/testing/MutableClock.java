@@ -15,7 +15,8 @@ public final class MutableClock extends Clock {
         this.now = start;
     }
 
-    public void advance(Duration duration) {
+    /** Safe from several threads at once (pollers of a simulated event source mapping, say). */
+    public synchronized void advance(Duration duration) {
         now = now.plus(duration);
     }
 

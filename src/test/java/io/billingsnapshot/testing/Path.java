@@ -16,9 +16,9 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * The two ways the function processes a batch, wired as Lambda wires it (from environment
- * variables) with only the fast path's switch set: message by message, or set-based for every
- * batch, even of one record.
+ * The two granularities of the one write engine, wired as Lambda wires it (from environment
+ * variables) with only FAST_PATH_MIN_BATCH_SIZE set: every record a set of one (the per-message
+ * behaviour), or every batch one set, even of one record.
  */
 public enum Path {
     PER_MESSAGE("0"),

@@ -15,11 +15,13 @@ import java.util.Random;
 import java.util.UUID;
 
 /**
- * A random gateway and a random batch for it, from a seed: users, keys and upstreams (some
+ * A random gateway and two random batches for it, from a seed: users, keys and upstreams (some
  * deleted afterwards), a price catalog with tier rules, overrides, priority prices and inactive
- * rows, request logs with and without stored snapshots, and a batch mixing fresh messages,
- * duplicates and redeliveries older, as old as and newer than what is stored, unbilled cases,
- * missing request logs and invalid bodies, on a standard or a FIFO source.
+ * rows, request logs with and without stored snapshots, sometimes a trigger that skips the row of
+ * one request, and batches mixing fresh messages, duplicates and redeliveries older, as old as and
+ * newer than what is stored (to the nanosecond), unbilled cases, missing request logs and invalid
+ * bodies, on a standard or a FIFO source. Between the batches the catalog changes: a model gets a
+ * price, a price changes, a tier rule is deactivated.
  */
 public final class RandomWorld {
 
@@ -47,6 +49,9 @@ public final class RandomWorld {
     private final Random random;
     private final List<Sql> setup = new ArrayList<>();
     private final List<SQSEvent.SQSMessage> records = new ArrayList<>();
+    private final List<List<SQSEvent.SQSMessage>> batches = new ArrayList<>();
+    private final List<Sql> catalogChanges = new ArrayList<>();
+    private boolean skipsRows;
     private final List<UUID> users = new ArrayList<>();
     private final List<UUID> keys = new ArrayList<>();
     private final List<UUID> upstreams = new ArrayList<>();
@@ -61,19 +66,37 @@ public final class RandomWorld {
     public static RandomWorld generate(Random random, String name) {
         RandomWorld world = new RandomWorld(random);
         world.gateway(name);
-        world.batch();
+        world.batches.add(world.batch());
+        world.catalogChanges(name);
+        world.batches.add(world.batch());
         return world;
     }
 
-    public SQSEvent event() {
-        SQSEvent event = new SQSEvent();
-        event.setRecords(List.copyOf(records));
-        return event;
+    /** The batches, in the order they are processed; {@link #applyCatalogChangesTo} goes between them. */
+    public List<SQSEvent> events() {
+        return batches.stream().map(records -> {
+            SQSEvent event = new SQSEvent();
+            event.setRecords(List.copyOf(records));
+            return event;
+        }).toList();
+    }
+
+    /** True when a trigger skips one request's row (its records fail, and a set splits to find them). */
+    public boolean skipsRows() {
+        return skipsRows;
     }
 
     /** Writes this world's rows into a database. */
     public void applyTo(Connection c) throws SQLException {
-        for (Sql sql : setup) {
+        run(c, setup);
+    }
+
+    public void applyCatalogChangesTo(Connection c) throws SQLException {
+        run(c, catalogChanges);
+    }
+
+    private static void run(Connection c, List<Sql> statements) throws SQLException {
+        for (Sql sql : statements) {
             try (PreparedStatement ps = c.prepareStatement(sql.text())) {
                 for (int i = 0; i < sql.params().length; i++) {
                     ps.setObject(i + 1, sql.params()[i]);
@@ -115,6 +138,42 @@ public final class RandomWorld {
         }
         if (chance(0.15)) {
             sql("DELETE FROM users WHERE id = ?", pick(users));
+        }
+        if (chance(0.25)) {
+            skipRowsOf(pick(logs));
+        }
+    }
+
+    /** A BEFORE INSERT trigger that returns NULL for listed requests; the list only ever holds this world's. */
+    private void skipRowsOf(UUID log) {
+        skipsRows = true;
+        sql("CREATE TABLE IF NOT EXISTS skipped_requests (request_log_id uuid PRIMARY KEY)");
+        sql("""
+                CREATE OR REPLACE FUNCTION skip_listed() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    RETURN CASE WHEN EXISTS (SELECT 1 FROM skipped_requests s WHERE s.request_log_id = NEW.request_log_id)
+                                THEN NULL ELSE NEW END;
+                END $$""");
+        sql("DROP TRIGGER IF EXISTS skip_listed ON request_billing_snapshots");
+        sql("CREATE TRIGGER skip_listed BEFORE INSERT ON request_billing_snapshots"
+                + " FOR EACH ROW EXECUTE FUNCTION skip_listed()");
+        sql("INSERT INTO skipped_requests (request_log_id) VALUES (?)", log);
+    }
+
+    /** What an operator or the catalog sync changes between two batches. */
+    private void catalogChanges(String name) {
+        if (chance(0.7)) {
+            catalogChanges.add(new Sql("""
+                    INSERT INTO billing_model_prices (model, input_price_per_million, output_price_per_million, source)
+                    VALUES (?, ?, ?, 'litellm')""", "unlisted-" + name, pick(PRICES), pick(PRICES)));
+        }
+        if (chance(0.7)) {
+            catalogChanges.add(new Sql("UPDATE billing_model_prices SET input_price_per_million = ?, is_active = true"
+                    + " WHERE model = ? AND source = 'litellm'", pick(PRICES), pick(models)));
+        }
+        if (chance(0.7)) {
+            catalogChanges.add(new Sql("UPDATE billing_tier_rules SET is_active = false WHERE model = ?",
+                    pick(models)));
         }
     }
 
@@ -183,7 +242,8 @@ public final class RandomWorld {
         }
     }
 
-    private void batch() {
+    private List<SQSEvent.SQSMessage> batch() {
+        List<SQSEvent.SQSMessage> batch = new ArrayList<>();
         boolean fifo = chance(0.25);
         int size = chance(0.2) ? 1 + random.nextInt(3) : 2 + random.nextInt(40);
         for (int i = 0; i < size; i++) {
@@ -198,14 +258,16 @@ public final class RandomWorld {
             } else {
                 body = message(pick(logs));
             }
-            SQSEvent.SQSMessage record = BillingFixture.record("m" + i, body);
+            SQSEvent.SQSMessage record = BillingFixture.record("b" + batches.size() + "m" + i, body);
             if (fifo) {
                 Map<String, String> attributes = new HashMap<>(record.getAttributes());
                 attributes.put("MessageGroupId", "group-" + random.nextInt(3));
                 record.setAttributes(attributes);
             }
             records.add(record);
+            batch.add(record);
         }
+        return batch;
     }
 
     private String message(UUID requestLogId) {
@@ -245,6 +307,8 @@ public final class RandomWorld {
                 billedAt = billedAt.plusMillis(123);
             } else if (chance(0.1)) {
                 billedAt = billedAt.plusNanos(456_000);
+            } else if (chance(0.15)) {
+                billedAt = billedAt.plusNanos(chance(0.5) ? 700 : 123_456_789); // beyond the microsecond
             }
             m.put("billedAt", billedAt.toString());
         }

@@ -1,6 +1,7 @@
 package io.billingsnapshot.testing;
 
 import io.billingsnapshot.billing.ReferenceColumn;
+import io.billingsnapshot.metrics.Gauge;
 import io.billingsnapshot.metrics.Metric;
 import io.billingsnapshot.metrics.Metrics;
 import io.billingsnapshot.metrics.MetricsFactory;
@@ -10,6 +11,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * In-memory {@link Metrics} for tests: what one invocation counted, and how often it flushed.
@@ -19,6 +21,7 @@ import java.util.Optional;
 public final class RecordingMetrics implements Metrics {
 
     private final Map<Metric, Long> counts = new EnumMap<>(Metric.class);
+    private final Map<Gauge, Long> gauges = new EnumMap<>(Gauge.class);
     private final Map<ReferenceColumn, Long> fkRetries = new EnumMap<>(ReferenceColumn.class);
     private final List<Duration> batchDurations = new ArrayList<>();
     private int flushes;
@@ -33,6 +36,12 @@ public final class RecordingMetrics implements Metrics {
     public synchronized void count(Metric metric, long value) {
         noteRecording();
         counts.merge(metric, value, Long::sum);
+    }
+
+    @Override
+    public synchronized void gauge(Gauge gauge, long value) {
+        noteRecording();
+        gauges.put(gauge, value);
     }
 
     @Override
@@ -63,6 +72,12 @@ public final class RecordingMetrics implements Metrics {
         return counts.getOrDefault(metric, 0L);
     }
 
+    /** The gauge's last value, empty when it was not measured (EMF writes nothing then). */
+    public synchronized OptionalLong gauge(Gauge gauge) {
+        Long value = gauges.get(gauge);
+        return value == null ? OptionalLong.empty() : OptionalLong.of(value);
+    }
+
     public synchronized long fkRetries(ReferenceColumn column) {
         return fkRetries.getOrDefault(column, 0L);
     }
@@ -91,7 +106,7 @@ public final class RecordingMetrics implements Metrics {
 
     @Override
     public synchronized String toString() {
-        return "RecordingMetrics" + counts + " fkRetries=" + fkRetries + " flushes=" + flushes;
+        return "RecordingMetrics" + counts + " gauges=" + gauges + " fkRetries=" + fkRetries + " flushes=" + flushes;
     }
 
     /** Hands out a fresh {@link RecordingMetrics} per invocation and keeps them all. */

@@ -7,63 +7,94 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.postgresql.PostgreSQLContainer;
 
 /**
- * A real PostgreSQL for tests and local runs: the server named by {@code TEST_DB_URL}
- * (with {@code TEST_DB_USER}, {@code TEST_DB_PASSWORD}) when set, else an embedded
- * PostgreSQL started once per JVM. Each {@link #createDatabase()} returns a fresh
- * database cloned from a template holding the gateway schema and our migrations, so test
+ * A real PostgreSQL for tests and local runs, started once per JVM from the first source that
+ * applies ({@link TestDatabaseSource}): the server named by {@code TEST_DB_URL}, else
+ * {@code postgres:17} in Docker through Testcontainers when a Docker engine answers, else an
+ * embedded PostgreSQL 17. The choice is printed once. Each {@link #createDatabase()} returns a
+ * fresh database cloned from a template holding the gateway schema and our migrations, so test
  * classes never see each other's rows.
  */
 public final class TestDatabase {
 
     public static final String GATEWAY_SCHEMA = "/gateway-schema.sql";
-    public static final String OUTBOX_MIGRATION = "/db/migration/V1__quota_delta_outbox.sql";
+    /** The service's own migrations, in version order, as production applies them (docs/operations.md). */
+    public static final List<String> MIGRATIONS = List.of(
+            "/db/migration/V1__quota_delta_outbox.sql",
+            "/db/migration/V2__outbox_quarantine.sql");
 
+    /** The server settings of both the container and the embedded server: durability off, room for soak tests. */
+    private static final Map<String, String> SERVER_SETTINGS = Map.of(
+            "max_connections", "300", "fsync", "off", "synchronous_commit", "off", "full_page_writes", "off");
     private static final String TEMPLATE = "billing_snapshot_template";
     private static final AtomicInteger COUNTER = new AtomicInteger();
     private static TestDatabase instance;
 
+    private final TestDatabaseSource source;
     private final String adminUrl;
     private final String user;
     private final String password;
     private final String urlPrefix;
-    private final EmbeddedPostgres embedded;
 
-    private TestDatabase(String adminUrl, String user, String password, EmbeddedPostgres embedded) {
+    private TestDatabase(TestDatabaseSource source, String adminUrl, String user, String password) {
+        this.source = source;
         this.adminUrl = adminUrl;
         this.user = user;
         this.password = password;
         this.urlPrefix = adminUrl.substring(0, adminUrl.lastIndexOf('/') + 1);
-        this.embedded = embedded;
     }
 
     /** The shared server of this JVM, started (and given its template database) on first use. */
     public static synchronized TestDatabase server() {
         if (instance == null) {
-            instance = start();
+            instance = start(TestDatabaseSource.choose(System.getenv(), TestDatabase::dockerAnswers));
             instance.createTemplate();
+            System.out.printf("Test database: %s: %s%n", instance.description(), instance.source.reason());
         }
         return instance;
     }
 
-    private static TestDatabase start() {
-        String url = System.getenv("TEST_DB_URL");
-        if (url != null && !url.isBlank()) {
-            return new TestDatabase(url, envOr("TEST_DB_USER", "postgres"),
-                    envOr("TEST_DB_PASSWORD", "postgres"), null);
-        }
+    private static TestDatabase start(TestDatabaseSource source) {
+        return switch (source) {
+            case TEST_DB_URL -> new TestDatabase(source, System.getenv(TestDatabaseSource.URL_VARIABLE),
+                    envOr("TEST_DB_USER", "postgres"), envOr("TEST_DB_PASSWORD", "postgres"));
+            case TESTCONTAINERS -> startContainer();
+            case EMBEDDED -> startEmbedded();
+        };
+    }
+
+    /** Testcontainers' own check: quick when there is no Docker socket at all. */
+    private static boolean dockerAnswers() {
+        return DockerClientFactory.instance().isDockerAvailable();
+    }
+
+    private static TestDatabase startContainer() {
+        List<String> command = new ArrayList<>(List.of("postgres"));
+        SERVER_SETTINGS.forEach((name, value) -> command.addAll(List.of("-c", name + "=" + value)));
+        PostgreSQLContainer container = new PostgreSQLContainer("postgres:17").withCommand(command.toArray(String[]::new));
+        container.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(container::stop));
+        String url = "jdbc:postgresql://" + container.getHost() + ":"
+                + container.getMappedPort(PostgreSQLContainer.POSTGRESQL_PORT) + "/postgres";
+        return new TestDatabase(TestDatabaseSource.TESTCONTAINERS, url, container.getUsername(), container.getPassword());
+    }
+
+    private static TestDatabase startEmbedded() {
         try {
-            EmbeddedPostgres pg = EmbeddedPostgres.builder()
-                    .setServerConfig("max_connections", "300")
-                    .setServerConfig("fsync", "off")
-                    .setServerConfig("synchronous_commit", "off")
-                    .setServerConfig("full_page_writes", "off")
-                    .start();
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+            SERVER_SETTINGS.forEach(builder::setServerConfig);
+            EmbeddedPostgres pg = builder.start();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try {
                     pg.close();
@@ -71,7 +102,8 @@ public final class TestDatabase {
                     // the JVM is exiting anyway
                 }
             }));
-            return new TestDatabase(pg.getJdbcUrl("postgres", "postgres"), "postgres", "postgres", pg);
+            return new TestDatabase(TestDatabaseSource.EMBEDDED, pg.getJdbcUrl("postgres", "postgres"),
+                    "postgres", "postgres");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start embedded PostgreSQL", e);
         }
@@ -82,6 +114,28 @@ public final class TestDatabase {
         return value == null || value.isBlank() ? fallback : value;
     }
 
+    /** Where the server came from. */
+    public TestDatabaseSource source() {
+        return source;
+    }
+
+    /** The server's {@code SHOW server_version}, e.g. {@code 17.11}. */
+    public String serverVersion() {
+        try (Connection c = DriverManager.getConnection(adminUrl, props(user, password));
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SHOW server_version")) {
+            rs.next();
+            return rs.getString(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the server version: " + e.getMessage(), e);
+        }
+    }
+
+    /** The server and how it runs, e.g. {@code PostgreSQL 17.11 (embedded, fsync off)}. */
+    public String description() {
+        return "PostgreSQL " + serverVersion() + " (" + source.label() + ")";
+    }
+
     /** A new, empty database with the gateway schema and our migrations applied. */
     public Db createDatabase() {
         String name = "billing_test_" + ProcessHandle.current().pid() + "_" + COUNTER.incrementAndGet();
@@ -89,17 +143,12 @@ public final class TestDatabase {
         return new Db(urlPrefix + name, user, password);
     }
 
-    /** The embedded server, or null when running against {@code TEST_DB_URL}. */
-    public EmbeddedPostgres embedded() {
-        return embedded;
-    }
-
     private void createTemplate() {
         execute(adminUrl, "DROP DATABASE IF EXISTS " + TEMPLATE);
         execute(adminUrl, "CREATE DATABASE " + TEMPLATE);
         String url = urlPrefix + TEMPLATE;
         execute(url, resource(GATEWAY_SCHEMA));
-        execute(url, resource(OUTBOX_MIGRATION));
+        MIGRATIONS.forEach(migration -> execute(url, resource(migration)));
     }
 
     private void execute(String url, String sql) {

@@ -1,6 +1,7 @@
 package io.billingsnapshot.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.sql.ResultSet;
 import org.junit.jupiter.api.Test;
@@ -9,7 +10,16 @@ import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
 class TestInfrastructureTest {
 
     @Test
-    void embeddedPostgresHasTheGatewaySchemaAndTheOutbox() throws Exception {
+    void theTestServerIsPostgreSql17UnlessTheDeveloperNamedOne() {
+        TestDatabase server = TestDatabase.server();
+
+        assumeTrue(server.source() != TestDatabaseSource.TEST_DB_URL, "TEST_DB_URL names the server");
+        assertThat(server.serverVersion()).startsWith("17.");
+        assertThat(server.description()).startsWith("PostgreSQL 17.").endsWith("(" + server.source().label() + ")");
+    }
+
+    @Test
+    void testDatabaseHasTheGatewaySchemaAndTheOutbox() throws Exception {
         TestDatabase.Db db = TestDatabase.server().createDatabase();
         try (var c = db.connect(); var s = c.createStatement();
                 ResultSet rs = s.executeQuery("""

@@ -60,8 +60,13 @@ public final class TestSqs implements AutoCloseable {
     }
 
     public SqsClient client() {
+        return client(endpoint());
+    }
+
+    /** A client of an SQS endpoint that may sit in front of this server (a {@link StallingEndpoint}, say). */
+    public static SqsClient client(URI endpoint) {
         return SqsClient.builder()
-                .endpointOverride(endpoint())
+                .endpointOverride(endpoint)
                 .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "x")))
                 .httpClient(UrlConnectionHttpClient.create())

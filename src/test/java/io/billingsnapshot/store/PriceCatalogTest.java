@@ -2,23 +2,24 @@ package io.billingsnapshot.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.billingsnapshot.billing.CatalogPrice;
 import io.billingsnapshot.billing.ModelCatalog;
+import io.billingsnapshot.billing.Prices;
 import io.billingsnapshot.billing.TierRule;
 import io.billingsnapshot.testing.TestDatabase;
 import java.sql.Connection;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The cache reads for many models at once what {@link PriceCatalog} reads for one. */
-class CatalogCacheTest {
+/** The one catalog query: what it reads for many models at once, and that nothing is kept between reads. */
+class PriceCatalogTest {
 
-    private static final Instant T0 = Instant.parse("2026-11-30T12:00:00Z");
     private TestDatabase.Db db;
     private Connection c;
 
@@ -53,32 +54,34 @@ class CatalogCacheTest {
     }
 
     @Test
-    void readsEveryModelOfTheBatchInOneGoExactlyAsThePerMessageReadDoes() throws Exception {
+    void readsEveryModelOfTheSetInOneStatement() throws Exception {
         List<String> models = List.of("claude-x", "gpt-old", "gemini-y", "override-only", "unknown-model");
 
-        Map<String, ModelCatalog> cached = new CatalogCache(Duration.ofSeconds(60)).catalogs(c, models, T0);
+        Map<String, ModelCatalog> loaded = new PriceCatalog().load(c, models, Duration.ofSeconds(5));
 
-        PriceCatalog oneByOne = new PriceCatalog();
-        for (String model : models) {
-            assertSameCatalog(cached.get(model), oneByOne.load(c, model));
-        }
-        assertThat(cached.get("claude-x").manualTierRules()).extracting(TierRule::displayLabel).containsExactly(">200k");
-        assertThat(cached.get("unknown-model")).isEqualTo(ModelCatalog.EMPTY);
+        assertSameCatalog(loaded.get("claude-x"), new ModelCatalog(
+                List.of(new TierRule(200000, ">200k", new Prices(6, 22.5, null, 7.5))),
+                List.of(new TierRule(128000, ">128k", new Prices(4, 16, null, null)),
+                        new TierRule(1000000, ">1M", new Prices(8, 32, null, null))),
+                Optional.empty(),
+                Optional.of(new CatalogPrice(new Prices(3, 15, 0.3, null), 6.0, 30.0, null, null, 200000, 8192))));
+        assertSameCatalog(loaded.get("gpt-old"), ModelCatalog.EMPTY);
+        assertSameCatalog(loaded.get("gemini-y"), new ModelCatalog(List.of(), List.of(),
+                Optional.of(new Prices(0.25, 1, null, null)),
+                Optional.of(new CatalogPrice(new Prices(0.5, 1.5, null, null), null, null, null, null, null, null))));
+        assertSameCatalog(loaded.get("override-only"), new ModelCatalog(List.of(), List.of(),
+                Optional.of(new Prices(7, 9, null, null)), Optional.empty()));
+        assertThat(loaded.get("unknown-model")).isEqualTo(ModelCatalog.EMPTY);
     }
 
     @Test
-    void aChangeIsSeenOnlyAfterTheTtlAndANewModelAtOnce() throws Exception {
-        CatalogCache cache = new CatalogCache(Duration.ofSeconds(60));
-        cache.catalogs(c, List.of("gemini-y"), T0);
+    void aChangeIsSeenByTheNextLoad() throws Exception {
+        PriceCatalog catalog = new PriceCatalog();
+        catalog.load(c, List.of("gemini-y"), Duration.ofSeconds(5));
         db.execute("UPDATE billing_manual_price_overrides SET input_price_per_million = 0.75 WHERE model = 'gemini-y'");
-        db.execute("INSERT INTO billing_manual_price_overrides (model, input_price_per_million, output_price_per_million)"
-                + " VALUES ('new-model', 1, 1)");
 
-        var within = cache.catalogs(c, List.of("gemini-y", "new-model"), T0.plusSeconds(59));
-        var after = cache.catalogs(c, List.of("gemini-y"), T0.plusSeconds(60));
+        var after = catalog.load(c, List.of("gemini-y"), Duration.ofSeconds(5));
 
-        assertThat(within.get("gemini-y").manualOverride().orElseThrow().input()).isEqualTo(0.25);
-        assertThat(within.get("new-model").manualOverride()).isPresent();
         assertThat(after.get("gemini-y").manualOverride().orElseThrow().input()).isEqualTo(0.75);
     }
 

@@ -21,19 +21,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Races that make the set-based transaction fail, made to happen for real: another transaction
- * holds a row our batch needs; the test lets it commit once PostgreSQL shows our backend waiting
- * on its lock. The batch then rolls back and goes message by message, and nothing is lost or
- * charged twice.
+ * Races against a set's transaction, made to happen for real: another transaction holds a row our
+ * batch needs; the test lets it commit once PostgreSQL shows our backend waiting on its lock.
+ * Nothing is lost or charged twice.
  */
-class FastPathFallbackTest {
+class SetRaceTest {
 
     private static final String BILLED_AT = "2026-11-30T11:00:00Z";
     @RegisterExtension
     final BillingFixture fixture = new BillingFixture();
 
     @Test
-    void aKeyDeletedWhileTheBatchWaitsOnItsLockFallsBackAndWritesTheKeyNull() throws Exception {
+    void aKeyDeletedWhileTheBatchWaitsOnItsLockIsWrittenNullWithoutSplitting() throws Exception {
         Request raced = fixture.request();
         Request other = fixture.request();
         SQSBatchResponse response;
@@ -41,13 +40,13 @@ class FastPathFallbackTest {
             deleter.setAutoCommit(false);
             execute(deleter, "DELETE FROM api_keys WHERE id = ?", raced.apiKeyId());
             var run = handleAsync(raced, other);
-            awaitBackendWaitingOnLock(); // the upsert's FK check on the deleted key
+            awaitBackendWaitingOnLock(); // our KEY SHARE lock on the key being deleted
             deleter.commit();
             response = run.get();
         }
 
         assertThat(failedIds(response)).isEmpty();
-        assertThat(fixture.metrics.counted(Metric.FAST_PATH_FALLBACKS)).isEqualTo(1);
+        assertThat(fixture.metrics.counted(Metric.SET_SPLITS)).as("the lock waited; nothing failed").isZero();
         assertThat(fixture.snapshotColumn(raced.requestLogId(), "api_key_id")).isNull();
         assertThat(fixture.snapshotColumn(raced.requestLogId(), "upstream_id")).isEqualTo(raced.upstreamId());
         assertThat(fixture.snapshotColumn(other.requestLogId(), "api_key_id")).isEqualTo(other.apiKeyId());
@@ -59,7 +58,7 @@ class FastPathFallbackTest {
     }
 
     @Test
-    void aRowInsertedByAnotherInvocationAfterTheLockingReadIsNotChargedTwice() throws Exception {
+    void aRowInsertedByAnotherInvocationAfterTheLockingReadSplitsTheSetAndIsNotChargedTwice() throws Exception {
         Request raced = fixture.request();
         Request other = fixture.request();
         SQSBatchResponse response;
@@ -78,9 +77,9 @@ class FastPathFallbackTest {
         }
 
         assertThat(failedIds(response)).isEmpty();
-        assertThat(fixture.metrics.counted(Metric.FAST_PATH_FALLBACKS)).isEqualTo(1);
+        assertThat(fixture.metrics.counted(Metric.SET_SPLITS)).isEqualTo(1);
         assertThat(fixture.snapshotColumn(raced.requestLogId(), "billed_at").toString()).startsWith("2026-11-30 11:00");
-        // Their row charged $10 already; ours is $10 too, so the per-message path publishes nothing for it.
+        // Their row charged $10 already; ours is $10 too, so its set of one publishes nothing for it.
         assertThat(fixture.drainDeltas()).singleElement()
                 .satisfies(d -> assertThat(d.requestLogId()).isEqualTo(other.requestLogId()));
     }

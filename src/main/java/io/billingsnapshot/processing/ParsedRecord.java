@@ -1,0 +1,37 @@
+package io.billingsnapshot.processing;
+
+import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
+import io.billingsnapshot.message.InvalidMessageException;
+import io.billingsnapshot.message.MessageParser;
+import io.billingsnapshot.message.RequestCompletion;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * One SQS record of the batch, at its position: its message, or why it was refused before
+ * any database work. Parsed once per invocation, whatever sets it then takes part in.
+ */
+record ParsedRecord(int index, SQSMessage record, Optional<RequestCompletion> message,
+        Optional<Outcome.Failed> refused) {
+
+    /**
+     * @param now the function's clock when the batch started
+     * @param maxFutureSkew how far ahead of {@code now} a {@code billedAt} may be
+     */
+    static ParsedRecord parse(MessageParser parser, int index, SQSMessage record, Instant now, Duration maxFutureSkew) {
+        try {
+            RequestCompletion message = parser.parse(record.getBody(), Records.sentTimestamp(record, now));
+            if (message.billedAt().isAfter(now.plus(maxFutureSkew))) {
+                return refused(index, record, new Outcome.Failed(FailureReason.BILLED_AT_IN_FUTURE));
+            }
+            return new ParsedRecord(index, record, Optional.of(message), Optional.empty());
+        } catch (InvalidMessageException e) {
+            return refused(index, record, new Outcome.Failed(FailureReason.INVALID_MESSAGE, e.reason()));
+        }
+    }
+
+    private static ParsedRecord refused(int index, SQSMessage record, Outcome.Failed why) {
+        return new ParsedRecord(index, record, Optional.empty(), Optional.of(why));
+    }
+}

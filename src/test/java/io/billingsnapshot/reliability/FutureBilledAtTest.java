@@ -1,0 +1,59 @@
+package io.billingsnapshot.reliability;
+
+import static io.billingsnapshot.testing.BillingFixture.event;
+import static io.billingsnapshot.testing.BillingFixture.failedIds;
+import static io.billingsnapshot.testing.BillingFixture.record;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.billingsnapshot.metrics.Metric;
+import io.billingsnapshot.quota.SqsDeltaPublisher;
+import io.billingsnapshot.testing.BillingFixture;
+import io.billingsnapshot.testing.BillingFixture.Request;
+import io.billingsnapshot.testing.Path;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** A billedAt further ahead of the function's clock than MAX_FUTURE_SKEW_SECONDS is an invalid message. */
+class FutureBilledAtTest {
+
+    @RegisterExtension
+    final BillingFixture fixture = new BillingFixture();
+
+    @Test
+    void fiveMinutesAheadIsWrittenAndOneSecondMoreIsRefused() {
+        Request atLimit = fixture.request();
+        Request beyond = fixture.request();
+
+        try (CapturedLogs logs = CapturedLogs.start(); Path.Function function = function(Map.of())) {
+            var response = function.handle(event(record("at-limit", atLimit.body("2026-11-30T12:05:00Z")),
+                    record("beyond", beyond.body("2026-11-30T12:05:00.000001Z"))));
+
+            assertThat(failedIds(response)).containsExactly("beyond");
+            assertThat(logs.events("record_failed")).singleElement()
+                    .satisfies(line -> assertThat(line).containsEntry("reason", "billed_at_in_future"));
+        }
+        assertThat(fixture.metrics.counted(Metric.INVALID_MESSAGES)).isEqualTo(1);
+        assertThat(fixture.count("SELECT count(*) FROM request_billing_snapshots")).isEqualTo(1);
+    }
+
+    @Test
+    void theSkewIsConfigured() {
+        Request request = fixture.request();
+
+        try (Path.Function function = function(Map.of("MAX_FUTURE_SKEW_SECONDS", "0"))) {
+            var response = function.handle(event(record("ahead", request.body("2026-11-30T12:00:01Z"))));
+
+            assertThat(failedIds(response)).containsExactly("ahead");
+        }
+    }
+
+    private Path.Function function(Map<String, String> extra) {
+        var env = new java.util.HashMap<>(fixture.environment());
+        env.putAll(extra);
+        return Path.SET_BASED.function(env, new SqsDeltaPublisher(fixture.sqs.client(), fixture.deltaQueueUrl),
+                fixture.metrics, Clock.fixed(BillingFixture.NOW, ZoneOffset.UTC));
+    }
+}
