@@ -178,4 +178,40 @@ class RerateConcurrencyTest {
                 .isEqualTo(12);
         assertThat(RerateFixture.net(published)).isEqualTo(fixture.billedCosts());
     }
+
+    /**
+     * The gateway deletes an upstream while a re-rate holds a snapshot referencing it: the
+     * delete's cascade waits for the re-rate's row, and the re-rate, which leaves the references as
+     * they are, needs no lock on the upstream (PostgreSQL checks no foreign key on an update that
+     * keeps its value). So the delete waits and then succeeds, never a deadlock victim.
+     */
+    @Test
+    void aGatewayDeleteOfTheUpstreamWaitsForTheRerateAndSucceeds() throws Exception {
+        Request request = send(billing, BillingFixture.MODEL, "2026-11-30T10:00:00Z");
+        drain();
+        price(billing, BillingFixture.MODEL, 3, 8);
+        try (Connection gate = closeGateOnSnapshotUpdates(); Connection gateway = billing.db.connect()) {
+            Future<Map<String, Object>> rerating = threads.submit(
+                    () -> RerateFixture.invoke(rerate(1_000), "{" + DAY + ", \"dryRun\": false}"));
+            awaitWaiting("advisory", 1); // the re-rate holds the snapshot row, inside its upsert
+            Future<Integer> delete = threads.submit(() -> {
+                try (var ps = gateway.prepareStatement("DELETE FROM upstreams WHERE id = ?")) {
+                    ps.setObject(1, request.upstreamId());
+                    return ps.executeUpdate();
+                }
+            });
+            awaitWaiting("transactionid", 1); // the delete's cascade waits for that row
+
+            gate.createStatement().execute("SELECT pg_advisory_unlock(" + GATE + ")");
+
+            assertThat(rerating.get(30, TimeUnit.SECONDS)).containsEntry("changed", 1L);
+            assertThat(delete.get(30, TimeUnit.SECONDS)).isEqualTo(1);
+        }
+        drain();
+
+        assertThat(billing.snapshotColumn(request.requestLogId(), "upstream_id")).isNull();
+        assertThat(billing.snapshotColumn(request.requestLogId(), "final_cost")).isEqualTo(11.0);
+        assertThat(RerateFixture.net(published)).containsEntry("api_key:" + request.apiKeyId(), new java.math.BigDecimal("11"))
+                .containsEntry("upstream:" + request.upstreamId(), new java.math.BigDecimal("11"));
+    }
 }
