@@ -12,6 +12,7 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -39,6 +40,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  */
 class SqsDeltaPublisherTest {
 
+    /** The invocation's time left for SQS: generous, so only a hang reaches it. */
+    private static final Duration TIME_LEFT = Duration.ofSeconds(30);
     private TestSqs sqs;
     private StallingEndpoint endpoint;
     private final CallCounter calls = new CallCounter();
@@ -69,7 +72,8 @@ class SqsDeltaPublisherTest {
         String queue = sqs.createQueue("deltas");
         List<QuotaDelta> deltas = deltas(25);
 
-        Set<UUID> accepted = publishWhileStalledUntilInFlight(3, () -> new SqsDeltaPublisher(client, queue).publish(deltas));
+        Set<UUID> accepted = publishWhileStalledUntilInFlight(3,
+                () -> new SqsDeltaPublisher(client, queue).publish(deltas, TIME_LEFT).accepted());
 
         assertThat(accepted).isEqualTo(deltas.stream().map(QuotaDelta::deltaId).collect(Collectors.toSet()));
         assertThat(calls.started.get()).isEqualTo(3);
@@ -82,7 +86,7 @@ class SqsDeltaPublisherTest {
         String queue = sqs.createQueue("deltas");
 
         Set<UUID> accepted = publishWhileStalledUntilInFlight(2,
-                () -> new SqsDeltaPublisher(client, queue, 2).publish(deltas(60)));
+                () -> new SqsDeltaPublisher(client, queue, 2).publish(deltas(60), TIME_LEFT).accepted());
 
         assertThat(accepted).hasSize(60);
         assertThat(calls.started.get()).isEqualTo(6);
@@ -95,8 +99,8 @@ class SqsDeltaPublisherTest {
         List<QuotaDelta> deltas = deltas(12);
         SqsDeltaPublisher publisher = new SqsDeltaPublisher(client, queue);
 
-        publisher.publish(deltas);
-        publisher.publish(deltas); // re-published: deduplicated on the deltaId
+        publisher.publish(deltas, TIME_LEFT);
+        publisher.publish(deltas, TIME_LEFT); // re-published: deduplicated on the deltaId
 
         assertThat(received(queue)).hasSize(12);
     }
@@ -106,7 +110,7 @@ class SqsDeltaPublisherTest {
         String queue = sqs.createQueue("deltas");
         sqs.stop();
 
-        assertThat(new SqsDeltaPublisher(client, queue).publish(deltas(25))).isEmpty();
+        assertThat(new SqsDeltaPublisher(client, queue).publish(deltas(25), TIME_LEFT).accepted()).isEmpty();
     }
 
     /** Holds every answer back until {@code calls} are in flight together, then lets the publish finish. */

@@ -3,8 +3,6 @@ package io.billingsnapshot.soak;
 import io.billingsnapshot.quota.DeltaPublisher;
 import io.billingsnapshot.testing.Await;
 import java.time.Duration;
-import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
@@ -19,18 +17,18 @@ final class FailedPublishes {
 
     /** Wraps the real publisher: every call that throws or leaves a delta unaccepted is counted. */
     DeltaPublisher counting(DeltaPublisher publisher) {
-        return deltas -> {
-            Set<UUID> accepted;
+        return (deltas, timeLeft) -> {
+            DeltaPublisher.Result result;
             try {
-                accepted = publisher.publish(deltas);
+                result = publisher.publish(deltas, timeLeft);
             } catch (RuntimeException e) {
                 failed.incrementAndGet();
                 throw e;
             }
-            if (accepted.size() < deltas.size()) {
+            if (result.accepted().size() < deltas.size()) {
                 failed.incrementAndGet();
             }
-            return accepted;
+            return result;
         };
     }
 
