@@ -174,10 +174,10 @@ public final class RerateBenchmark {
     }
 
     private static DeltaPublisher timed(DeltaPublisher publisher, AtomicLong nanos) {
-        return deltas -> {
+        return (deltas, timeLeft) -> {
             long start = System.nanoTime();
             try {
-                return publisher.publish(deltas);
+                return publisher.publish(deltas, timeLeft);
             } finally {
                 nanos.addAndGet(System.nanoTime() - start);
             }
