@@ -29,11 +29,6 @@ public final class RerateHandler implements RequestHandler<Map<String, Object>, 
         this(Wiring.rerater(System.getenv(), Clock.systemUTC()), Clock.systemUTC());
     }
 
-    /** The handler Lambda would build from this environment; for local runs. */
-    public static RerateHandler fromEnvironment(Map<String, String> environment) {
-        return new RerateHandler(Wiring.rerater(environment, Clock.systemUTC()), Clock.systemUTC());
-    }
-
     public RerateHandler(Rerater rerater, Clock clock) {
         this.rerater = rerater;
         this.clock = clock;

@@ -3,7 +3,6 @@ package io.billingsnapshot.rerate;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Comparator;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -15,13 +14,9 @@ import java.util.UUID;
  *
  * @param billedAt to the microsecond, the column's precision
  */
-public record RerateCursor(Instant billedAt, UUID requestLogId) implements Comparable<RerateCursor> {
+public record RerateCursor(Instant billedAt, UUID requestLogId) {
 
     private static final char SEPARATOR = '/';
-
-    // The database orders uuids by their bytes, which is the order of their lower-case text.
-    private static final Comparator<RerateCursor> ORDER = Comparator.comparing(RerateCursor::billedAt)
-            .thenComparing(cursor -> cursor.requestLogId().toString());
 
     public RerateCursor {
         billedAt = billedAt.truncatedTo(ChronoUnit.MICROS);
@@ -48,11 +43,6 @@ public record RerateCursor(Instant billedAt, UUID requestLogId) implements Compa
             throw new IllegalArgumentException("not a canonical uuid");
         }
         return id;
-    }
-
-    @Override
-    public int compareTo(RerateCursor other) {
-        return ORDER.compare(this, other);
     }
 
     @Override

@@ -3,8 +3,6 @@ package io.billingsnapshot.rerate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -35,19 +33,5 @@ class RerateCursorTest {
             "2026-11-30T10:00:00Z/cccccccc-0-0-0-2"})
     void anythingElseIsNoCursor(String text) {
         assertThat(RerateCursor.parse(text)).isEmpty();
-    }
-
-    @Test
-    void cursorsOrderAsTheDatabaseWalksRowsByBilledAtThenByRequestId() {
-        Instant t = Instant.parse("2026-11-30T10:00:00Z");
-        RerateCursor first = new RerateCursor(t, UUID.fromString("7fffffff-0000-0000-0000-000000000000"));
-        // UUID.compareTo would put this one first (signed longs); the database puts it after.
-        RerateCursor second = new RerateCursor(t, UUID.fromString("80000000-0000-0000-0000-000000000000"));
-        RerateCursor third = new RerateCursor(t.plusNanos(1_000), UUID.fromString("00000000-0000-0000-0000-000000000001"));
-        List<RerateCursor> cursors = new ArrayList<>(List.of(third, second, first));
-
-        cursors.sort(null);
-
-        assertThat(cursors).containsExactly(first, second, third);
     }
 }
