@@ -1,5 +1,6 @@
 package io.billingsnapshot.billing;
 
+import io.billingsnapshot.message.ServiceTier;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;

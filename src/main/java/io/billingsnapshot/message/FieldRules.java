@@ -2,7 +2,6 @@ package io.billingsnapshot.message;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import io.billingsnapshot.billing.ServiceTier;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.time.DateTimeException;

@@ -34,7 +34,7 @@ final class OrderingRule {
     }
 
     /**
-     * @param billedAts the request's writes' {@code billedAt}, in order; at least one
+     * @param billedAts the billed-at times of the request's writes, in order; at least one
      * @param stored the stored row's {@code billed_at}, if there is a row
      */
     static Resolution resolve(List<Instant> billedAts, Optional<Instant> stored) {

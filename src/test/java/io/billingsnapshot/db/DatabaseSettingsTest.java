@@ -93,7 +93,7 @@ class DatabaseSettingsTest {
                 "AWS_REGION", "eu-west-1", "QUOTA_DELTA_QUEUE_URL", "https://sqs.eu-west-1.amazonaws.com/1/q"));
         env.put(variable, url);
 
-        assertThatThrownBy(() -> io.billingsnapshot.config.Config.fromEnvironment(env))
+        assertThatThrownBy(() -> io.billingsnapshot.Config.fromEnvironment(env))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining(variable)
                 .hasMessageNotContaining("hunter2");

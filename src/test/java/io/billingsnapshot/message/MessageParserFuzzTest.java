@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import io.billingsnapshot.billing.ServiceTier;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.time.OffsetDateTime;

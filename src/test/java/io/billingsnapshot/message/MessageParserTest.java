@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import io.billingsnapshot.billing.ServiceTier;
 import java.time.Instant;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;

@@ -7,7 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import io.billingsnapshot.BillingSnapshotHandler;
 import io.billingsnapshot.Wiring;
 import io.billingsnapshot.billing.QuotaDelta;
-import io.billingsnapshot.config.Config;
+import io.billingsnapshot.Config;
 import io.billingsnapshot.db.DatabaseConnections;
 import io.billingsnapshot.db.JdbcEndpoint;
 import io.billingsnapshot.metrics.Gauge;
