@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The ordering rule (SPEC section 5) applied to every write of one request in a set at once,
+ * The ordering rule (docs/design.md §5) applied to every write of one request in a set at once,
  * ending exactly where applying them one by one, in order, would end. Pure.
  *
  * <p>Start with the stored row's {@code billed_at} as the current time (none without a row).
