@@ -21,7 +21,7 @@ class DatabaseSettingsTest {
 
     private static final String PROXY_URL = "jdbc:postgresql://billing.proxy-c0ffee.eu-west-1.rds.amazonaws.com/billing";
     /** Lambda's own upper limit: every client-side wait must end well before it. */
-    private static final Duration LAMBDA_MAX_TIMEOUT = Duration.ofSeconds(900);
+    private static final Duration LAMBDA_MAX_TIMEOUT = Duration.ofMinutes(15);
 
     @TempDir
     static Path dir;
