@@ -2,7 +2,7 @@ package io.billingsnapshot.benchmark;
 
 import io.billingsnapshot.RerateHandler;
 import io.billingsnapshot.Wiring;
-import io.billingsnapshot.config.Config;
+import io.billingsnapshot.Config;
 import io.billingsnapshot.db.DatabaseConnections;
 import io.billingsnapshot.logging.JsonLog;
 import io.billingsnapshot.metrics.RerateMetrics;

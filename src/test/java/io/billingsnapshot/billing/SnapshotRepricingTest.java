@@ -3,6 +3,7 @@ package io.billingsnapshot.billing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.billingsnapshot.message.RequestCompletion;
+import io.billingsnapshot.message.ServiceTier;
 import io.billingsnapshot.message.Usage;
 import java.time.Instant;
 import java.util.ArrayList;

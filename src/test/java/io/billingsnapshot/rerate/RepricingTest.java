@@ -8,7 +8,7 @@ import io.billingsnapshot.billing.ModelCatalog;
 import io.billingsnapshot.billing.Multipliers;
 import io.billingsnapshot.billing.Prices;
 import io.billingsnapshot.billing.References;
-import io.billingsnapshot.billing.ServiceTier;
+import io.billingsnapshot.message.ServiceTier;
 import io.billingsnapshot.billing.Snapshot;
 import io.billingsnapshot.billing.SnapshotCalculator;
 import io.billingsnapshot.message.RequestCompletion;

@@ -6,7 +6,7 @@ import io.billingsnapshot.RerateHandler;
 import io.billingsnapshot.Wiring;
 import io.billingsnapshot.billing.Adjustment;
 import io.billingsnapshot.billing.QuotaDelta;
-import io.billingsnapshot.config.Config;
+import io.billingsnapshot.Config;
 import io.billingsnapshot.db.DatabaseConnections;
 import io.billingsnapshot.metrics.RerateMetrics;
 import io.billingsnapshot.quota.SqsDeltaPublisher;

@@ -10,7 +10,7 @@ import static io.billingsnapshot.template.DeployedStack.target;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import io.billingsnapshot.config.Config;
+import io.billingsnapshot.Config;
 import io.billingsnapshot.config.EnvVars;
 import io.billingsnapshot.db.DatabaseSettings.AuthMode;
 import java.lang.reflect.Modifier;
