@@ -1,6 +1,7 @@
 package io.billingsnapshot.metrics;
 
 import io.billingsnapshot.logging.JsonLog;
+import io.billingsnapshot.logging.SuppressForbidden;
 import java.io.PrintStream;
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -33,7 +34,8 @@ public final class RerateMetrics {
         this.clock = clock;
     }
 
-    /** Metrics on stdout, where Lambda sends them to CloudWatch Logs; the namespace is validated by the caller's config. */
+    /** Metrics on stdout, where Lambda sends them to CloudWatch Logs. */
+    @SuppressForbidden("stdout is where Lambda collects the embedded metric format")
     public static RerateMetrics emf(String namespace) {
         return emf(namespace, System.out, Clock.systemUTC());
     }

@@ -43,26 +43,27 @@ public final class SnapshotRange {
     private static final String PICK = """
             SELECT billed_at, request_log_id
             FROM request_billing_snapshots
-            WHERE (billed_at, request_log_id) > (?, ?) AND %s
-            ORDER BY billed_at, request_log_id
-            LIMIT ?""".formatted(matches(""));
+            WHERE (billed_at, request_log_id) > (?, ?) AND\s""" + matches("") + """
 
-    private static final String LOCK = """
-            SELECT %s, u.billing_input_multiplier, u.billing_output_multiplier
+            ORDER BY billed_at, request_log_id
+            LIMIT ?""";
+
+    private static final String LOCK = "SELECT "
+            + SnapshotColumns.ALL.stream().map(c -> "s." + c.name()).collect(Collectors.joining(", "))
+            + """
+            , u.billing_input_multiplier, u.billing_output_multiplier
             FROM request_billing_snapshots s
             LEFT JOIN upstreams u ON u.id = s.upstream_id
-            WHERE s.request_log_id = ANY (?) AND %s
+            WHERE s.request_log_id = ANY (?) AND\s""" + matches("s.") + """
+
             ORDER BY s.request_log_id
-            FOR UPDATE OF s""".formatted(
-                    SnapshotColumns.ALL.stream().map(c -> "s." + c.name()).collect(Collectors.joining(", ")),
-                    matches("s."));
+            FOR UPDATE OF s""";
 
     /** The filter's condition on the snapshot table, its columns prefixed with {@code alias}. */
     private static String matches(String alias) {
-        return """
-                %1$sbilled_at >= ? AND %1$sbilled_at < ?
-                  AND (cardinality(?::text[]) = 0 OR %1$smodel = ANY (?::text[]))
-                  AND (NOT ? OR %1$sbilling_status = 'unbilled')""".formatted(alias);
+        return alias + "billed_at >= ? AND " + alias + "billed_at < ?"
+                + " AND (cardinality(?::text[]) = 0 OR " + alias + "model = ANY (?::text[]))"
+                + " AND (NOT ? OR " + alias + "billing_status = 'unbilled')";
     }
 
     /** Before every real row: the walk starts here when there is no cursor. */

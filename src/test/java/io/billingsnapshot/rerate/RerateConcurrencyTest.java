@@ -25,6 +25,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.Locale;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -59,9 +60,9 @@ class RerateConcurrencyTest {
         billing.db.execute("""
                 CREATE FUNCTION wait_at_gate() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN
-                    PERFORM pg_advisory_xact_lock_shared(%d);
+                    PERFORM pg_advisory_xact_lock_shared(GATE_ID);
                     RETURN NEW;
-                END $$""".formatted(GATE));
+                END $$""".replace("GATE_ID", String.valueOf(GATE)));
         billing.db.execute("""
                 CREATE TRIGGER wait_at_gate BEFORE UPDATE ON request_billing_snapshots
                 FOR EACH ROW EXECUTE FUNCTION wait_at_gate()""");
@@ -150,7 +151,7 @@ class RerateConcurrencyTest {
     void twoConcurrentReratesOfTheSameRangeChangeEachRowOnce() throws Exception {
         List<Request> requests = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
-            requests.add(send(billing, NEW_MODEL, "2026-11-30T10:%02d:00Z".formatted(i)));
+            requests.add(send(billing, NEW_MODEL, String.format(Locale.ROOT, "2026-11-30T10:%02d:00Z", i)));
         }
         drain();
         price(billing, NEW_MODEL, 1, 4);

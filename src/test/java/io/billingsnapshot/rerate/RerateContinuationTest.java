@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -56,7 +57,7 @@ class RerateContinuationTest {
     void callsContinuedThroughNextUnderASmallTimeBudgetEqualOneLongCall() {
         for (int i = 0; i < 25; i++) {
             // Several rows share a billed_at: the walk orders them by request id.
-            send(billing, i % 3 == 0 ? BillingFixture.MODEL : NEW_MODEL, "2026-11-30T10:%02d:00Z".formatted(i / 4));
+            send(billing, i % 3 == 0 ? BillingFixture.MODEL : NEW_MODEL, String.format(Locale.ROOT, "2026-11-30T10:%02d:00Z", i / 4));
         }
         List<QuotaDelta> published = new ArrayList<>(billing.drainDeltas());
         price(billing, NEW_MODEL, 1, 4);

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -34,7 +35,7 @@ class RerateFailureTest {
     private List<Request> unbilledRequests(int count) {
         List<Request> requests = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            requests.add(send(billing, NEW_MODEL, "2026-11-30T10:0%d:00Z".formatted(i)));
+            requests.add(send(billing, NEW_MODEL, String.format(Locale.ROOT, "2026-11-30T10:0%d:00Z", i)));
         }
         published.addAll(billing.drainDeltas());
         price(billing, NEW_MODEL, 1, 4);
@@ -47,9 +48,9 @@ class RerateFailureTest {
         billing.db.execute("""
                 CREATE FUNCTION refuse_one() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN
-                    IF NEW.request_log_id = '%s' THEN RAISE EXCEPTION 'refused by a trigger'; END IF;
+                    IF NEW.request_log_id = 'REFUSED_ID' THEN RAISE EXCEPTION 'refused by a trigger'; END IF;
                     RETURN NEW;
-                END $$""".formatted(requests.get(4).requestLogId()));
+                END $$""".replace("REFUSED_ID", requests.get(4).requestLogId().toString()));
         billing.db.execute("""
                 CREATE TRIGGER refuse_one BEFORE UPDATE ON request_billing_snapshots
                 FOR EACH ROW EXECUTE FUNCTION refuse_one()""");

@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -65,6 +66,6 @@ class RerateRefusalTest {
         assertThat(fixture.snapshotTable()).isEqualTo(before);
         assertThat(fixture.outboxRows()).isZero();
         assertThat(billing.drainDeltas()).isEmpty();
-        assertThat(fixture.emf.toString()).isEmpty();
+        assertThat(fixture.emf.toString(StandardCharsets.UTF_8)).isEmpty();
     }
 }

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -135,7 +136,7 @@ class RerateTest {
         assertThat(fixture.snapshotTable()).isEqualTo(before);
         assertThat(fixture.outboxRows()).isZero();
         assertThat(drain()).isEmpty();
-        assertThat(fixture.emf.toString()).as("a dry run emits no metrics").doesNotContain("RerateRowsChanged");
+        assertThat(fixture.emf.toString(StandardCharsets.UTF_8)).as("a dry run emits no metrics").doesNotContain("RerateRowsChanged");
 
         Map<String, Object> run = RerateFixture.invoke(rerate, "{" + DAY + ", \"dryRun\": false}");
 
@@ -195,7 +196,7 @@ class RerateTest {
 
         RerateFixture.invoke(rerate, "{" + DAY + ", \"dryRun\": false}");
 
-        var document = new com.fasterxml.jackson.databind.ObjectMapper().readTree(fixture.emf.toString().strip());
+        var document = new com.fasterxml.jackson.databind.ObjectMapper().readTree(fixture.emf.toString(StandardCharsets.UTF_8).strip());
         assertThat(document.get("RerateRowsExamined").asLong()).isEqualTo(2);
         assertThat(document.get("RerateRowsChanged").asLong()).isEqualTo(1);
         assertThat(document.get("RerateAmountCorrected").asDouble()).isEqualTo(5.0);
