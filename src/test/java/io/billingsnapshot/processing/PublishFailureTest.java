@@ -11,8 +11,8 @@ import io.billingsnapshot.metrics.Metric;
 import io.billingsnapshot.testing.BillingFixture;
 import io.billingsnapshot.testing.BillingFixture.Request;
 import java.util.List;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.Test;
 
 /** SQS refuses the delta: the record fails, the delta waits in the outbox, a later invocation publishes it. */
 class PublishFailureTest {
@@ -46,13 +46,11 @@ class PublishFailureTest {
         Request request = fixture.request();
         var handler = fixture.handler();
         String body = request.body("2026-11-30T11:00:00Z");
-        try (var sqs = fixture.sqs.client()) {
-            sqs.deleteQueue(r -> r.queueUrl(fixture.deltaQueueUrl));
-        }
+        fixture.deleteDeltaQueue();
 
         assertThat(failedIds(handler.handleRequest(event(record("m1", body)), null))).containsExactly("m1");
 
-        fixture.sqs.createQueue("quota-deltas");
+        fixture.recreateDeltaQueue();
         var redelivery = handler.handleRequest(event(record("m1", body)), null);
 
         assertThat(failedIds(redelivery)).isEmpty();

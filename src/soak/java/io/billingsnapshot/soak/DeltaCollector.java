@@ -1,0 +1,111 @@
+package io.billingsnapshot.soak;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * Plays the quota tracker: drains the quota-delta queue, keeps every publication, dedupes
+ * on {@code deltaId} (delivery is at least once), and sums the adjustments of the distinct
+ * deltas per API key and upstream, exactly, in BigDecimal. A deltaId seen again with other
+ * contents is a conflict; a body off the contract is kept as malformed. Safe to drain
+ * from several threads, and repeatedly during a run.
+ */
+public final class DeltaCollector {
+
+    private final SqsClient sqs;
+    private final String queueUrl;
+    private final Map<UUID, Received> distinct = new LinkedHashMap<>();
+    private final List<DeltaConflict> conflicts = new ArrayList<>();
+    private final List<String> malformed = new ArrayList<>();
+    private int publications;
+    private int duplicates;
+
+    private record Received(PublishedDelta delta, String body) {
+    }
+
+    public DeltaCollector(SqsClient sqs, String queueUrl) {
+        this.sqs = sqs;
+        this.queueUrl = queueUrl;
+    }
+
+    /** Receives and deletes until the queue answers empty; returns how many it took this time. */
+    public synchronized int drain() {
+        int taken = 0;
+        List<Message> batch;
+        while (!(batch = sqs.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(10)
+                .visibilityTimeout(30).waitTimeSeconds(0)).messages()).isEmpty()) {
+            batch.forEach(message -> accept(message.messageId(), message.body()));
+            SqsBatches.delete(sqs, queueUrl, batch);
+            taken += batch.size();
+        }
+        return taken;
+    }
+
+    synchronized void accept(String messageId, String body) {
+        publications++;
+        PublishedDelta delta;
+        try {
+            delta = PublishedDelta.parse(body);
+        } catch (IllegalArgumentException offContract) {
+            malformed.add(messageId + ": " + offContract.getMessage());
+            return;
+        }
+        Received first = distinct.putIfAbsent(delta.deltaId(), new Received(delta, body));
+        if (first == null) {
+            return;
+        }
+        if (first.delta().equals(delta)) {
+            duplicates++;
+        } else {
+            conflicts.add(new DeltaConflict(delta.deltaId().toString(), first.body(), body));
+        }
+    }
+
+    /** Sum of the adjustments of each distinct delta (its first publication), per target. */
+    public synchronized Map<AdjustmentTarget, BigDecimal> sums() {
+        Map<AdjustmentTarget, BigDecimal> sums = new LinkedHashMap<>();
+        for (Received received : distinct.values()) {
+            for (PublishedDelta.Adjustment adjustment : received.delta().adjustments()) {
+                sums.merge(adjustment.target(), adjustment.amount(), BigDecimal::add);
+            }
+        }
+        return sums;
+    }
+
+    public BigDecimal sumFor(AdjustmentTarget target) {
+        return sums().getOrDefault(target, BigDecimal.ZERO);
+    }
+
+    /** Every message taken from the queue, duplicates and malformed ones included. */
+    public synchronized int publications() {
+        return publications;
+    }
+
+    public synchronized int distinctDeltas() {
+        return distinct.size();
+    }
+
+    /** Publications repeating an earlier one of the same deltaId with the same contents. */
+    public synchronized int duplicatePublications() {
+        return duplicates;
+    }
+
+    public synchronized List<DeltaConflict> conflicts() {
+        return List.copyOf(conflicts);
+    }
+
+    public synchronized List<String> malformed() {
+        return List.copyOf(malformed);
+    }
+
+    public synchronized String summary() {
+        return "%d publications: %d distinct deltas, %d duplicates, %d conflicting, %d malformed"
+                .formatted(publications, distinct.size(), duplicates, conflicts.size(), malformed.size());
+    }
+}

@@ -1,0 +1,31 @@
+package io.billingsnapshot.soak;
+
+import java.util.function.Function;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Malformed request-completion bodies for the soak (the full catalogue lives in the corpus
+ * tests). Any request log they name does not exist, so they can only end in the DLQ.
+ */
+final class InvalidBodies {
+
+    private static final List<Function<String, String>> KINDS = List.of(
+            id -> "not json at all",
+            id -> "[\"an\", \"array\"]",
+            id -> "{\"model\":\"gpt-4o\"}",
+            id -> "{\"requestLogId\":\"1-1-1-1-1\"}",
+            id -> "{\"requestLogId\":\"%s\",\"usage\":{\"promptTokens\":-5}}".formatted(id),
+            id -> "{\"requestLogId\":\"%s\",\"usage\":{\"completionTokens\":1.5}}".formatted(id),
+            id -> "{\"requestLogId\":\"%s\",\"billedAt\":\"yesterday\"}".formatted(id),
+            id -> "{\"requestLogId\":\"%s\",\"requestLogId\":\"%s\"}".formatted(id, id),
+            id -> "{\"requestLogId\":\"%s\"} trailing".formatted(id));
+
+    private InvalidBodies() {
+    }
+
+    /** The i-th kind in turn, so that a handful of invalid messages covers every kind. */
+    static String pick(int i, Random random) {
+        return KINDS.get(i % KINDS.size()).apply(ChaosWorkload.uuid(random).toString());
+    }
+}
