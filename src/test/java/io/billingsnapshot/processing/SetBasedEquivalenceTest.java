@@ -32,7 +32,7 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.sqs.SqsClient;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Property: on the same random gateway and the same random batches (with catalog changes
@@ -49,8 +49,9 @@ class SetBasedEquivalenceTest {
     private static final int TRIES = Integer.getInteger("equivalence.tries", 30);
     private static final Clock CLOCK = Clock.fixed(RandomWorld.NOW, ZoneOffset.UTC);
 
-    private static TestSqs sqs;
-    private static SqsClient client;
+    @RegisterExtension
+    static final TestSqs SQS = TestSqs.perClass();
+
     private static Side perMessage;
     private static Side setBased;
 
@@ -60,8 +61,6 @@ class SetBasedEquivalenceTest {
 
     @BeforeAll
     static void start() throws SQLException {
-        sqs = TestSqs.start();
-        client = sqs.client();
         perMessage = side(Path.PER_MESSAGE);
         setBased = side(Path.SET_BASED);
     }
@@ -70,8 +69,6 @@ class SetBasedEquivalenceTest {
     static void stop() throws SQLException {
         perMessage.setup().close();
         setBased.setup().close();
-        client.close();
-        sqs.close();
     }
 
     @Test
@@ -120,8 +117,8 @@ class SetBasedEquivalenceTest {
     }
 
     private static List<String> run(Side side, SQSEvent event, RecordingMetrics metrics) {
-        Map<String, String> env = FunctionEnvironment.local(side.db(), sqs, side.queue());
-        try (Path.Function function = side.path().function(env, new SqsDeltaPublisher(client, side.queue()), metrics,
+        Map<String, String> env = FunctionEnvironment.local(side.db(), SQS, side.queue());
+        try (Path.Function function = side.path().function(env, new SqsDeltaPublisher(SQS.sqs(), side.queue()), metrics,
                 CLOCK)) {
             return failedIds(function.handle(event));
         }
@@ -151,7 +148,7 @@ class SetBasedEquivalenceTest {
     private static Map<String, BigDecimal> netQuota(Side side) {
         Map<String, BigDecimal> net = new TreeMap<>();
         while (true) {
-            var messages = client.receiveMessage(r -> r.queueUrl(side.queue()).maxNumberOfMessages(10)
+            var messages = SQS.sqs().receiveMessage(r -> r.queueUrl(side.queue()).maxNumberOfMessages(10)
                     .waitTimeSeconds(0)).messages();
             if (messages.isEmpty()) {
                 break;
@@ -163,7 +160,7 @@ class SetBasedEquivalenceTest {
                 for (Adjustment a : delta.adjustments()) {
                     net.merge(a.scope().wireName() + ":" + a.id(), a.amount(), BigDecimal::add);
                 }
-                client.deleteMessage(r -> r.queueUrl(side.queue()).receiptHandle(m.receiptHandle()));
+                SQS.sqs().deleteMessage(r -> r.queueUrl(side.queue()).receiptHandle(m.receiptHandle()));
             }
         }
         net.replaceAll((key, amount) -> amount.stripTrailingZeros());
@@ -180,6 +177,6 @@ class SetBasedEquivalenceTest {
 
     private static Side side(Path path) throws SQLException {
         TestDatabase.Db db = TestDatabase.server().createDatabase();
-        return new Side(path, db, db.connect(), sqs.createQueue("deltas-" + path.name().toLowerCase()));
+        return new Side(path, db, db.connect(), SQS.createQueue("deltas-" + path.name().toLowerCase()));
     }
 }

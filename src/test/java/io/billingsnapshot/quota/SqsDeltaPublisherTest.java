@@ -23,6 +23,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.interceptor.Context;
@@ -39,15 +40,17 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  */
 class SqsDeltaPublisherTest {
 
-    private TestSqs sqs;
+    @RegisterExtension
+    static final TestSqs SQS = TestSqs.perClass();
+
     private StallingEndpoint endpoint;
     private final CallCounter calls = new CallCounter();
     private SqsClient client;
 
     @BeforeEach
     void setUp() {
-        sqs = TestSqs.start();
-        endpoint = StallingEndpoint.forwardingTo(sqs.endpoint().getPort());
+        SQS.resume(); // one test stops it
+        endpoint = StallingEndpoint.forwardingTo(SQS.endpoint().getPort());
         client = SqsClient.builder()
                 .endpointOverride(URI.create("http://localhost:" + endpoint.port()))
                 .region(Region.US_EAST_1)
@@ -61,12 +64,11 @@ class SqsDeltaPublisherTest {
     void tearDown() {
         client.close();
         endpoint.close();
-        sqs.close();
     }
 
     @Test
     void twentyFiveDeltasGoInThreeConcurrentCallsAndAllAreReportedAccepted() throws Exception {
-        String queue = sqs.createQueue("deltas");
+        String queue = SQS.createQueue("deltas-" + UUID.randomUUID());
         List<QuotaDelta> deltas = deltas(25);
 
         Set<UUID> accepted = publishWhileStalledUntilInFlight(3, () -> new SqsDeltaPublisher(client, queue).publish(deltas));
@@ -79,7 +81,7 @@ class SqsDeltaPublisherTest {
 
     @Test
     void concurrencyIsBoundedByThePool() throws Exception {
-        String queue = sqs.createQueue("deltas");
+        String queue = SQS.createQueue("deltas-" + UUID.randomUUID());
 
         Set<UUID> accepted = publishWhileStalledUntilInFlight(2,
                 () -> new SqsDeltaPublisher(client, queue, 2).publish(deltas(60)));
@@ -91,7 +93,7 @@ class SqsDeltaPublisherTest {
 
     @Test
     void onAFifoQueueEveryDeltaIsAcceptedOnceUnderItsDeltaId() {
-        String queue = sqs.createQueue("deltas.fifo");
+        String queue = SQS.createQueue("deltas-" + UUID.randomUUID() + ".fifo");
         List<QuotaDelta> deltas = deltas(12);
         SqsDeltaPublisher publisher = new SqsDeltaPublisher(client, queue);
 
@@ -103,8 +105,8 @@ class SqsDeltaPublisherTest {
 
     @Test
     void aStoppedServerAcceptsNothing() {
-        String queue = sqs.createQueue("deltas");
-        sqs.stop();
+        String queue = SQS.createQueue("deltas-" + UUID.randomUUID());
+        SQS.stop();
 
         assertThat(new SqsDeltaPublisher(client, queue).publish(deltas(25))).isEmpty();
     }

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
-import io.billingsnapshot.billing.QuotaDelta;
 import io.billingsnapshot.BillingSnapshotHandler;
+import io.billingsnapshot.billing.QuotaDelta;
 import io.billingsnapshot.testing.BillingFixture;
 import io.billingsnapshot.testing.MutableClock;
 import io.billingsnapshot.testing.RecordingMetrics;
@@ -23,8 +23,8 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The database goes away and comes back, for real: this test's own PostgreSQL server (not the
@@ -52,8 +52,7 @@ class DatabaseOutageTest {
     @BeforeEach
     void setUp() {
         db = postgres.db();
-        ledger = new Ledger(db);
-        ledger.seedPrices();
+        ledger = Ledger.withPrices(db);
         deltaQueueUrl = SQS.createQueue("quota-deltas-" + UUID.randomUUID());
         Map<String, String> env = postgres.environment(SQS, deltaQueueUrl);
         env.put("OUTBOX_LEASE_SECONDS", "60");

@@ -4,8 +4,8 @@ import static io.billingsnapshot.testing.BillingFixture.failedIds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
-import io.billingsnapshot.billing.QuotaDelta;
 import io.billingsnapshot.BillingSnapshotHandler;
+import io.billingsnapshot.billing.QuotaDelta;
 import io.billingsnapshot.testing.FakeLambdaContext;
 import io.billingsnapshot.testing.RecordingMetrics;
 import io.billingsnapshot.testing.RestartablePostgres;
@@ -21,8 +21,8 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The set-based path under the faults {@link DatabaseOutageTest} and {@link TimeBudgetTest}
@@ -50,8 +50,7 @@ class FastPathReliabilityTest {
     @BeforeEach
     void setUp() {
         db = postgres.db();
-        ledger = new Ledger(db);
-        ledger.seedPrices();
+        ledger = Ledger.withPrices(db);
         deltaQueueUrl = SQS.createQueue("quota-deltas-" + UUID.randomUUID());
         Map<String, String> env = postgres.environment(SQS, deltaQueueUrl);
         env.put("DEADLINE_RESERVE_MILLIS", Long.toString(RESERVE.toMillis()));

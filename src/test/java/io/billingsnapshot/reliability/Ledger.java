@@ -24,8 +24,15 @@ final class Ledger implements AutoCloseable {
         this.db = db;
     }
 
+    /** A ledger of a database of the test's own, with gpt-4o priced as BillingFixture prices it. */
+    static Ledger withPrices(TestDatabase.Db db) {
+        Ledger ledger = new Ledger(db);
+        ledger.seedPrices();
+        return ledger;
+    }
+
     /** gpt-4o at $2 and $8 per million tokens, as BillingFixture seeds it. */
-    void seedPrices() {
+    private void seedPrices() {
         execute("""
                 INSERT INTO billing_model_prices (model, input_price_per_million, output_price_per_million, source)
                 VALUES ('gpt-4o', 2, 8, 'litellm')""");
