@@ -38,10 +38,10 @@ final class Target implements AutoCloseable {
         Map<String, String> env = new HashMap<>(environment);
         env.put("DB_URL", relay.relayUrl(environment.get("DB_URL")));
         DeltaPublisher sqsPublisher = new SqsDeltaPublisher(sqs, queueUrl);
-        DeltaPublisher timed = deltas -> {
+        DeltaPublisher timed = (deltas, timeLeft) -> {
             long start = System.nanoTime();
             try {
-                return sqsPublisher.publish(deltas);
+                return sqsPublisher.publish(deltas, timeLeft);
             } finally {
                 publishNanos.addAndGet(System.nanoTime() - start);
             }

@@ -27,18 +27,9 @@ public interface DeltaPublisher {
     }
 
     /**
-     * Publishes the deltas, never throwing for a failed send, with no bound but the client's own.
-     *
-     * @return the ids of the deltas the queue accepted; every other one failed and must stay in the outbox
+     * Publishes the deltas within {@code timeLeft}, never throwing for a failed send: every call to
+     * the queue is over by then, and a delta the queue did not confirm in time counts as failed
+     * (neither accepted nor refused: it stays in the outbox).
      */
-    Set<UUID> publish(List<QuotaDelta> deltas);
-
-    /**
-     * Publishes the deltas within {@code timeLeft}: every call to the queue is over by then, and
-     * a delta the queue did not confirm in time counts as failed. A decorator that only
-     * implements {@link #publish(List)} gets no bound and no refusals.
-     */
-    default Result publish(List<QuotaDelta> deltas, Duration timeLeft) {
-        return Result.acceptedOnly(publish(deltas));
-    }
+    Result publish(List<QuotaDelta> deltas, Duration timeLeft);
 }

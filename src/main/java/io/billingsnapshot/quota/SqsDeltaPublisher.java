@@ -45,8 +45,6 @@ public final class SqsDeltaPublisher implements DeltaPublisher {
     static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(3);
     /** Less time than this left: no call is started (it could not complete). */
     static final Duration MIN_CALL = Duration.ofMillis(50);
-    /** {@link #publish(List)}, without a time budget, still waits no longer than this. */
-    static final Duration WITHOUT_BUDGET = Duration.ofSeconds(10);
     private static final JsonLog LOG = JsonLog.get(SqsDeltaPublisher.class);
     private static final AtomicInteger THREADS = new AtomicInteger();
 
@@ -72,11 +70,6 @@ public final class SqsDeltaPublisher implements DeltaPublisher {
                 });
         pool.allowCoreThreadTimeOut(true);
         this.calls = pool;
-    }
-
-    @Override
-    public Set<UUID> publish(List<QuotaDelta> deltas) {
-        return publish(deltas, WITHOUT_BUDGET).accepted();
     }
 
     @Override

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.billingsnapshot.billing.QuotaDelta;
+import io.billingsnapshot.quota.DeltaPublisher;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -21,6 +23,8 @@ import org.junit.jupiter.api.Test;
 @Tag("soak")
 class ChaosPartsTest {
 
+    private static final Duration TIME_LEFT = Duration.ofSeconds(10);
+
     private static QuotaDelta delta() {
         return new QuotaDelta(UUID.randomUUID(), UUID.randomUUID(), Instant.EPOCH, "USD", List.of());
     }
@@ -28,19 +32,19 @@ class ChaosPartsTest {
     @Test
     void theCrashingPublisherCutsOffOneCallPerArmingAlternatelyBeforeAndAfterTheRealPublish() {
         List<QuotaDelta> reachedSqs = new ArrayList<>();
-        CrashingPublisher publisher = new CrashingPublisher(deltas -> {
+        CrashingPublisher publisher = new CrashingPublisher((deltas, timeLeft) -> {
             reachedSqs.addAll(deltas);
-            return new HashSet<>(deltas.stream().map(QuotaDelta::deltaId).toList());
+            return DeltaPublisher.Result.acceptedOnly(new HashSet<>(deltas.stream().map(QuotaDelta::deltaId).toList()));
         });
 
-        publisher.publish(List.of(delta()));
+        publisher.publish(List.of(delta()), TIME_LEFT);
         publisher.arm();
         publisher.arm();
         QuotaDelta cutBefore = delta();
-        assertThatThrownBy(() -> publisher.publish(List.of(cutBefore))).isInstanceOf(SimulatedLambdaTimeout.class);
+        assertThatThrownBy(() -> publisher.publish(List.of(cutBefore), TIME_LEFT)).isInstanceOf(SimulatedLambdaTimeout.class);
         QuotaDelta cutAfter = delta();
-        assertThatThrownBy(() -> publisher.publish(List.of(cutAfter))).isInstanceOf(SimulatedLambdaTimeout.class);
-        publisher.publish(List.of(delta()));
+        assertThatThrownBy(() -> publisher.publish(List.of(cutAfter), TIME_LEFT)).isInstanceOf(SimulatedLambdaTimeout.class);
+        publisher.publish(List.of(delta()), TIME_LEFT);
 
         assertThat(reachedSqs).hasSize(3).doesNotContain(cutBefore).contains(cutAfter);
         assertThat(publisher.crashedBeforePublishing()).isEqualTo(1);
@@ -50,32 +54,33 @@ class ChaosPartsTest {
     @Test
     void aCutOffAfterPublishingThatMeetsAFailingPublishStaysArmedForTheNextCall() {
         AtomicInteger calls = new AtomicInteger();
-        CrashingPublisher publisher = new CrashingPublisher(deltas -> {
+        CrashingPublisher publisher = new CrashingPublisher((deltas, timeLeft) -> {
             if (calls.incrementAndGet() == 1) {
                 throw new IllegalStateException("SQS down");
             }
-            return calls.get() == 2 ? Set.of() : new HashSet<>(deltas.stream().map(QuotaDelta::deltaId).toList());
+            return DeltaPublisher.Result.acceptedOnly(
+                    calls.get() == 2 ? Set.of() : new HashSet<>(deltas.stream().map(QuotaDelta::deltaId).toList()));
         });
         publisher.arm();
-        assertThatThrownBy(() -> publisher.publish(List.of(delta()))).isInstanceOf(SimulatedLambdaTimeout.class);
+        assertThatThrownBy(() -> publisher.publish(List.of(delta()), TIME_LEFT)).isInstanceOf(SimulatedLambdaTimeout.class);
         publisher.arm();
 
-        assertThatThrownBy(() -> publisher.publish(List.of(delta()))).isInstanceOf(IllegalStateException.class);
-        assertThat(publisher.publish(List.of(delta()))).as("SQS accepted nothing: no cut-off yet").isEmpty();
-        assertThatThrownBy(() -> publisher.publish(List.of(delta()))).isInstanceOf(SimulatedLambdaTimeout.class);
-        publisher.publish(List.of(delta()));
+        assertThatThrownBy(() -> publisher.publish(List.of(delta()), TIME_LEFT)).isInstanceOf(IllegalStateException.class);
+        assertThat(publisher.publish(List.of(delta()), TIME_LEFT).accepted()).as("SQS accepted nothing: no cut-off yet").isEmpty();
+        assertThatThrownBy(() -> publisher.publish(List.of(delta()), TIME_LEFT)).isInstanceOf(SimulatedLambdaTimeout.class);
+        publisher.publish(List.of(delta()), TIME_LEFT);
 
         assertThat(publisher.crashedAfterPublishing()).isEqualTo(1);
     }
 
     @Test
     void aDisarmedCrashingPublisherNeverCrashes() {
-        CrashingPublisher publisher = new CrashingPublisher(deltas -> Set.of());
+        CrashingPublisher publisher = new CrashingPublisher((deltas, timeLeft) -> DeltaPublisher.Result.acceptedOnly(Set.of()));
         publisher.arm();
         publisher.disarm();
 
         for (int i = 0; i < 5; i++) {
-            publisher.publish(List.of(delta()));
+            publisher.publish(List.of(delta()), TIME_LEFT);
         }
 
         assertThat(publisher.crashedBeforePublishing() + publisher.crashedAfterPublishing()).isZero();

@@ -83,7 +83,7 @@ public record ChaosSettings(
     /** The long soak: some 20,000 messages. */
     public static ChaosSettings longRun(boolean fifo) {
         return new ChaosSettings(14_000, fifo, 4, new Random().nextLong(), Duration.ofMinutes(60),
-                0.15, 0.15, 0.02, 3, 0.4, 10, 40, 3, 20, 0, 2, Duration.ofSeconds(10), 3, 5);
+                0.15, 0.15, 0.02, 3, 0.4, 10, 40, 3, 20, 200, 1, Duration.ofSeconds(30), 3, 5);
     }
 
     /**

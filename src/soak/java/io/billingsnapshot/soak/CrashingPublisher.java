@@ -2,6 +2,7 @@ package io.billingsnapshot.soak;
 
 import io.billingsnapshot.billing.QuotaDelta;
 import io.billingsnapshot.quota.DeltaPublisher;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -34,17 +35,18 @@ final class CrashingPublisher implements DeltaPublisher {
     }
 
     @Override
-    public Set<UUID> publish(List<QuotaDelta> deltas) {
+    public Result publish(List<QuotaDelta> deltas, Duration timeLeft) {
         boolean crashAfterPublishing = crashBeforePublishingOrClaimAfter(deltas);
-        Set<UUID> accepted;
+        Result result;
         try {
-            accepted = delegate.publish(deltas);
+            result = delegate.publish(deltas, timeLeft);
         } catch (RuntimeException failed) {
             if (crashAfterPublishing) {
                 release(false);
             }
             throw failed;
         }
+        Set<UUID> accepted = result.accepted();
         if (crashAfterPublishing && accepted.size() < deltas.size()) {
             release(false); // not published after all: the cut-off waits for a publish that gets through
         } else if (crashAfterPublishing) {
@@ -52,7 +54,7 @@ final class CrashingPublisher implements DeltaPublisher {
             throw new SimulatedLambdaTimeout(
                     "after SQS accepted " + accepted.size() + " deltas, before the outbox delete");
         }
-        return accepted;
+        return result;
     }
 
     /** Throws when a cut-off before publishing is due; true when this call is to be cut off after it. */

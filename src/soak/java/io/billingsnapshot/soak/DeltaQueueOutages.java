@@ -41,10 +41,10 @@ final class DeltaQueueOutages {
 
     /** Wraps the real publisher so that {@link #strike} can stop the server between two publishes. */
     DeltaPublisher gate(DeltaPublisher publisher) {
-        return deltas -> {
+        return (deltas, timeLeft) -> {
             gate.readLock().lock();
             try {
-                return publisher.publish(deltas);
+                return publisher.publish(deltas, timeLeft);
             } finally {
                 gate.readLock().unlock();
             }

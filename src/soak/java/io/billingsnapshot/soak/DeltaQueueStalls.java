@@ -8,9 +8,10 @@ import java.util.function.BooleanSupplier;
 /**
  * Makes the quota-delta queue stop answering: the handlers' SQS client reaches it through a
  * {@link StallingEndpoint}, which accepts connections and reads requests but holds every
- * answer back until a number of publish calls have given up on it (or, when publishing has
- * no timeout of its own, until {@code stallLimit}). Off by default: a publish call without a
- * timeout would wait the whole stall out.
+ * answer back until a number of publish calls have given up on it (bounded by the
+ * invocation's time left, so they do), or at most {@code stallLimit}. On in the long soak only:
+ * each stall costs a publish's full attempt timeouts, too slow for the default suite, where
+ * StalledDependencyTest covers the stalled queue.
  */
 final class DeltaQueueStalls {
 

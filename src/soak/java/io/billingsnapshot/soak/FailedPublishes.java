@@ -19,18 +19,18 @@ final class FailedPublishes {
 
     /** Wraps the real publisher: every call that throws or leaves a delta unaccepted is counted. */
     DeltaPublisher counting(DeltaPublisher publisher) {
-        return deltas -> {
-            Set<UUID> accepted;
+        return (deltas, timeLeft) -> {
+            DeltaPublisher.Result result;
             try {
-                accepted = publisher.publish(deltas);
+                result = publisher.publish(deltas, timeLeft);
             } catch (RuntimeException e) {
                 failed.incrementAndGet();
                 throw e;
             }
-            if (accepted.size() < deltas.size()) {
+            if (result.accepted().size() < deltas.size()) {
                 failed.incrementAndGet();
             }
-            return accepted;
+            return result;
         };
     }
 

@@ -107,7 +107,7 @@ class FailureIsolationTest {
         var config = io.billingsnapshot.config.Config.fromEnvironment(env);
         var handler = new io.billingsnapshot.BillingSnapshotHandler(io.billingsnapshot.Wiring.create(config,
                 new io.billingsnapshot.db.DatabaseConnections(config.database()),
-                deltas -> java.util.Set.of(), () -> fixture.metrics, java.time.Clock.systemUTC(), UUID::randomUUID),
+                (deltas, timeLeft) -> io.billingsnapshot.quota.DeltaPublisher.Result.acceptedOnly(java.util.Set.of()), () -> fixture.metrics, java.time.Clock.systemUTC(), UUID::randomUUID),
                 java.time.Clock.systemUTC());
 
         SQSBatchResponse response = handler.handleRequest(event(

@@ -9,6 +9,7 @@ import io.billingsnapshot.testing.StallingEndpoint;
 import io.billingsnapshot.testing.TestSqs;
 import java.math.BigDecimal;
 import java.net.URI;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -39,6 +40,9 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * flight at once, not by a latency that only overlaps calls on a machine fast enough.
  */
 class SqsDeltaPublisherTest {
+
+    /** The invocation's time left for SQS: generous, so only a hang reaches it. */
+    private static final Duration TIME_LEFT = Duration.ofSeconds(30);
 
     @RegisterExtension
     static final TestSqs SQS = TestSqs.perClass();
@@ -71,7 +75,8 @@ class SqsDeltaPublisherTest {
         String queue = SQS.createQueue("deltas-" + UUID.randomUUID());
         List<QuotaDelta> deltas = deltas(25);
 
-        Set<UUID> accepted = publishWhileStalledUntilInFlight(3, () -> new SqsDeltaPublisher(client, queue).publish(deltas));
+        Set<UUID> accepted = publishWhileStalledUntilInFlight(3,
+                () -> new SqsDeltaPublisher(client, queue).publish(deltas, TIME_LEFT).accepted());
 
         assertThat(accepted).isEqualTo(deltas.stream().map(QuotaDelta::deltaId).collect(Collectors.toSet()));
         assertThat(calls.started.get()).isEqualTo(3);
@@ -84,7 +89,7 @@ class SqsDeltaPublisherTest {
         String queue = SQS.createQueue("deltas-" + UUID.randomUUID());
 
         Set<UUID> accepted = publishWhileStalledUntilInFlight(2,
-                () -> new SqsDeltaPublisher(client, queue, 2).publish(deltas(60)));
+                () -> new SqsDeltaPublisher(client, queue, 2).publish(deltas(60), TIME_LEFT).accepted());
 
         assertThat(accepted).hasSize(60);
         assertThat(calls.started.get()).isEqualTo(6);
@@ -97,8 +102,8 @@ class SqsDeltaPublisherTest {
         List<QuotaDelta> deltas = deltas(12);
         SqsDeltaPublisher publisher = new SqsDeltaPublisher(client, queue);
 
-        publisher.publish(deltas);
-        publisher.publish(deltas); // re-published: deduplicated on the deltaId
+        publisher.publish(deltas, TIME_LEFT);
+        publisher.publish(deltas, TIME_LEFT); // re-published: deduplicated on the deltaId
 
         assertThat(received(queue)).hasSize(12);
     }
@@ -108,7 +113,7 @@ class SqsDeltaPublisherTest {
         String queue = SQS.createQueue("deltas-" + UUID.randomUUID());
         SQS.stop();
 
-        assertThat(new SqsDeltaPublisher(client, queue).publish(deltas(25))).isEmpty();
+        assertThat(new SqsDeltaPublisher(client, queue).publish(deltas(25), TIME_LEFT).accepted()).isEmpty();
     }
 
     /** Holds every answer back until {@code calls} are in flight together, then lets the publish finish. */

@@ -6,6 +6,7 @@ import io.billingsnapshot.billing.Adjustment;
 import io.billingsnapshot.billing.QuotaDelta;
 import io.billingsnapshot.quota.DeltaPublisher;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -109,9 +110,10 @@ class ChaosSoakTest {
         }
 
         @Override
-        public Set<UUID> publish(List<QuotaDelta> deltas) {
+        public Result publish(List<QuotaDelta> deltas, Duration timeLeft) {
             List<QuotaDelta> sent = deltas.stream().filter(d -> seen.incrementAndGet() % 3 != 0).toList();
-            Set<UUID> accepted = new HashSet<>(real.publish(sent));
+            Result result = real.publish(sent, timeLeft);
+            Set<UUID> accepted = new HashSet<>(result.accepted());
             sent.forEach(d -> {
                 reallySent.add(d.deltaId());
                 lost.remove(d.deltaId()); // a re-publication that got through after all
@@ -122,7 +124,7 @@ class ChaosSoakTest {
                 }
                 accepted.add(d.deltaId());
             });
-            return accepted;
+            return new Result(accepted, result.refused());
         }
     }
 
@@ -147,6 +149,7 @@ class ChaosSoakTest {
         assertThat(faults.publishesFailedInOutages()).as("publishes that met an outage").isPositive();
         if (report.settings().stallEvery() > 0) {
             assertThat(faults.deltaQueueStalls()).as("delta queue stalls").isPositive();
+            assertThat(faults.publishesFailedInStalls()).as("publishes that met a stall").isPositive();
         }
         assertThat(faults.cutOffBeforePublishing()).as("invocations cut off before publishing").isPositive();
         assertThat(faults.cutOffAfterPublishing()).as("invocations cut off after publishing").isPositive();
