@@ -10,10 +10,10 @@ import io.billingsnapshot.testing.Path;
 import io.billingsnapshot.testing.RecordingMetrics;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongSupplier;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /** One path of the function, wired as Lambda wires it, talking to the database through a relay. */

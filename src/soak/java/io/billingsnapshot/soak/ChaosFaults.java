@@ -5,15 +5,15 @@ import io.billingsnapshot.testing.StallingEndpoint;
 import io.billingsnapshot.testing.TestDatabase;
 import io.billingsnapshot.testing.TestSqs;
 import java.util.ArrayList;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.CountDownLatch;
-import java.util.function.BooleanSupplier;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
-import java.util.stream.Collectors;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
 
 /**
  * Every fault of one soak, wired together and scheduled by progress: each invocation

@@ -3,9 +3,9 @@ package io.billingsnapshot.soak;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 /**
  * Which messages ended in the DLQ: the malformed ones (as they should), valid ones that were

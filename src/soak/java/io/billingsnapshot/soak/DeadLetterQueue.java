@@ -3,9 +3,9 @@ package io.billingsnapshot.soak;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
-import software.amazon.awssdk.services.sqs.SqsClient;
 
 /** Empties a dead-letter queue, pairing each message with the last failure seen for it. */
 final class DeadLetterQueue {

@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.billingsnapshot.testing.TestSqs;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.sqs.model.Message;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
  * What the driver relies on ElasticMQ for, pinned so that an upgrade that changes it

@@ -6,13 +6,13 @@ import io.billingsnapshot.testing.MutableClock;
 import io.billingsnapshot.testing.TestSqs;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.List;
-import java.util.stream.IntStream;
 import java.util.UUID;
-import org.junit.jupiter.api.extension.RegisterExtension;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 @Tag("soak")

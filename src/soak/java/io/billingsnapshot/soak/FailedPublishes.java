@@ -3,10 +3,10 @@ package io.billingsnapshot.soak;
 import io.billingsnapshot.quota.DeltaPublisher;
 import io.billingsnapshot.testing.Await;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 
 /**
  * Counts the publish calls that failed on their way to the quota-delta queue (threw, or

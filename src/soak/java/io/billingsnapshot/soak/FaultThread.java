@@ -1,9 +1,9 @@
 package io.billingsnapshot.soak;
 
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Runs one kind of fault on its own thread, once for every invocation that triggered it, in

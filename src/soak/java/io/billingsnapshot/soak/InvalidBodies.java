@@ -1,8 +1,8 @@
 package io.billingsnapshot.soak;
 
-import java.util.function.Function;
 import java.util.List;
 import java.util.Random;
+import java.util.function.Function;
 
 /**
  * Malformed request-completion bodies for the soak (the full catalogue lives in the corpus

@@ -1,9 +1,9 @@
 package io.billingsnapshot.soak;
 
-import java.util.concurrent.CountDownLatch;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * One invocation of the soak, as the faults see it: its number in the run (the progress the

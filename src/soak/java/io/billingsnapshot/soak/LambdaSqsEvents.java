@@ -1,9 +1,9 @@
 package io.billingsnapshot.soak;
 
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.billingsnapshot.testing.SqsEvents;
 import java.util.Base64;
 import java.util.List;

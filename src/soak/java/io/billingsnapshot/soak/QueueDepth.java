@@ -2,8 +2,8 @@ package io.billingsnapshot.soak;
 
 import java.util.List;
 import java.util.Map;
-import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /** The queue's own counts (exact on ElasticMQ, approximate on SQS). */
 record QueueDepth(long visible, long inFlight, long delayed) {

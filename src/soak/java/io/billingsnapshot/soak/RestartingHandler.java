@@ -1,9 +1,9 @@
 package io.billingsnapshot.soak;
 
 import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
 import io.billingsnapshot.metrics.MetricsFactory;
 
 /**

@@ -1,19 +1,19 @@
 package io.billingsnapshot.soak;
 
+import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
 import io.billingsnapshot.BillingSnapshotHandler;
+import io.billingsnapshot.Wiring;
 import io.billingsnapshot.config.Config;
 import io.billingsnapshot.db.DatabaseConnections;
 import io.billingsnapshot.metrics.MetricsFactory;
 import io.billingsnapshot.quota.DeltaPublisher;
-import io.billingsnapshot.Wiring;
 import java.time.Clock;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Builds real handlers the way Lambda builds one per execution environment, each on its own

@@ -2,10 +2,10 @@ package io.billingsnapshot.soak;
 
 import java.util.ArrayList;
 import java.util.List;
+import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchResponse;
 import software.amazon.awssdk.services.sqs.model.Message;
-import software.amazon.awssdk.services.sqs.SqsClient;
 
 /** Deletes up to ten received messages in one call. */
 final class SqsBatches {

@@ -13,8 +13,8 @@ import io.billingsnapshot.testing.BillingFixture.Request;
 import io.billingsnapshot.testing.SqsRecord;
 import java.sql.Connection;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The three ways the two former engines charged wrongly, each against the real database, on a

@@ -14,8 +14,8 @@ import io.billingsnapshot.testing.SqsRecord;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** One bad record fails alone, with the real error of the real component. */
 class FailureIsolationTest {

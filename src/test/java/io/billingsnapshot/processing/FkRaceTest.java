@@ -18,10 +18,10 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.time.Clock;
-import java.util.concurrent.CompletableFuture;
 import java.util.UUID;
-import org.junit.jupiter.api.extension.RegisterExtension;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The race of the gateway's PR #169, made to happen for real. A key or upstream deleted while we

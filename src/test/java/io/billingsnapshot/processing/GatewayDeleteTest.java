@@ -12,11 +12,11 @@ import io.billingsnapshot.testing.BillingFixture.Request;
 import io.billingsnapshot.testing.SqsRecord;
 import java.sql.Connection;
 import java.util.ArrayList;
-import java.util.concurrent.CompletableFuture;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.extension.RegisterExtension;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The gateway's deletes never lose to billing. Staged for real: a stored snapshot references

@@ -11,8 +11,8 @@ import io.billingsnapshot.metrics.Metric;
 import io.billingsnapshot.testing.BillingFixture;
 import io.billingsnapshot.testing.BillingFixture.Request;
 import java.util.List;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** SQS refuses the delta: the record fails, the delta waits in the outbox, a later invocation publishes it. */
 class PublishFailureTest {

@@ -14,8 +14,8 @@ import io.billingsnapshot.testing.BillingFixture.Request;
 import io.billingsnapshot.testing.SqsRecord;
 import java.math.BigDecimal;
 import java.util.UUID;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The engine on a whole batch: what it writes, what it publishes, what fails alone. */
 class SetBasedBatchTest {

@@ -13,10 +13,10 @@ import io.billingsnapshot.testing.BillingFixture;
 import io.billingsnapshot.testing.BillingFixture.Request;
 import java.math.BigDecimal;
 import java.sql.Connection;
-import java.util.concurrent.CompletableFuture;
 import java.util.List;
-import org.junit.jupiter.api.extension.RegisterExtension;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Races against a set's transaction, made to happen for real: another transaction holds a row our

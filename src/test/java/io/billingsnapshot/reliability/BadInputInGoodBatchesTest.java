@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
-import io.billingsnapshot.billing.QuotaDelta;
 import io.billingsnapshot.BillingSnapshotHandler;
+import io.billingsnapshot.billing.QuotaDelta;
 import io.billingsnapshot.message.MessageCorpus;
 import io.billingsnapshot.metrics.Metric;
 import io.billingsnapshot.testing.BillingFixture;
@@ -19,8 +19,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Malformed bodies mixed into real batches of good ones, delivered in the event shape Lambda

@@ -3,8 +3,8 @@ package io.billingsnapshot.reliability;
 import static io.billingsnapshot.testing.BillingFixture.failedIds;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.billingsnapshot.billing.QuotaDelta;
 import io.billingsnapshot.BillingSnapshotHandler;
+import io.billingsnapshot.billing.QuotaDelta;
 import io.billingsnapshot.reliability.FifoPlan.Kind;
 import io.billingsnapshot.reliability.FifoPlan.Planned;
 import io.billingsnapshot.testing.BillingFixture;
@@ -17,8 +17,8 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * On a FIFO source, a failed record must fail the later records of its message group (SQS

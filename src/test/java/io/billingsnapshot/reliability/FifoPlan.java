@@ -2,11 +2,11 @@ package io.billingsnapshot.reliability;
 
 import io.billingsnapshot.testing.SqsRecord;
 import java.util.ArrayList;
-import java.util.function.Predicate;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * A planned FIFO batch, and the batch rule stated on its own, independent of the handler's

@@ -9,10 +9,10 @@ import io.billingsnapshot.testing.SqsEvents;
 import io.billingsnapshot.testing.SqsRecord;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.concurrent.CompletableFuture;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * SQS's side of partial batch failures, in miniature: the records a response reports failed

@@ -4,8 +4,9 @@ import static io.billingsnapshot.testing.BillingFixture.failedIds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
-import io.billingsnapshot.billing.QuotaDelta;
 import io.billingsnapshot.BillingSnapshotHandler;
+import io.billingsnapshot.Wiring;
+import io.billingsnapshot.billing.QuotaDelta;
 import io.billingsnapshot.config.Config;
 import io.billingsnapshot.db.DatabaseConnections;
 import io.billingsnapshot.db.JdbcEndpoint;
@@ -17,7 +18,6 @@ import io.billingsnapshot.testing.RecordingMetrics;
 import io.billingsnapshot.testing.SqsEvents;
 import io.billingsnapshot.testing.SqsRecord;
 import io.billingsnapshot.testing.StallingEndpoint;
-import io.billingsnapshot.Wiring;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -2,12 +2,12 @@ package io.billingsnapshot.testing;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
-import io.billingsnapshot.billing.QuotaDelta;
 import io.billingsnapshot.BillingSnapshotHandler;
+import io.billingsnapshot.Wiring;
+import io.billingsnapshot.billing.QuotaDelta;
 import io.billingsnapshot.config.Config;
 import io.billingsnapshot.db.DatabaseConnections;
 import io.billingsnapshot.quota.SqsDeltaPublisher;
-import io.billingsnapshot.Wiring;
 import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Instant;
