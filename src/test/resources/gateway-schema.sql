@@ -1,5 +1,5 @@
 -- Test and local copy of the gateway-owned tables this service reads and writes
--- (SPEC section 4). The gateway owns the real schema; constraint names match its migrations.
+-- (docs/design.md §4). The gateway owns the real schema; constraint names match its migrations.
 CREATE TABLE users (
   id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
   name text

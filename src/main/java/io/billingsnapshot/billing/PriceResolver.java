@@ -1,10 +1,11 @@
 package io.billingsnapshot.billing;
 
+import io.billingsnapshot.message.ServiceTier;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
-/** Chooses the price of a request from the model's catalog (SPEC section 5). Pure. */
+/** Chooses the price of a request from the model's catalog (docs/design.md §5). Pure. */
 public final class PriceResolver {
 
     public static final String SOURCE_MANUAL = "manual";

@@ -2,7 +2,7 @@ package io.billingsnapshot.billing;
 
 import java.util.Locale;
 
-/** The model's provider, recognised by the model name's lower-cased prefix (SPEC section 5). */
+/** The model's provider, recognised by the model name's lower-cased prefix (docs/design.md §5). */
 public enum ProviderType {
     ANTHROPIC("claude-"),
     OPENAI("gpt-"),

@@ -56,10 +56,4 @@ public record Snapshot(
                 promptTokens, completionTokens, totalTokens, cacheReadTokens, cacheWriteTokens,
                 cacheReadCost, cacheWriteCost, finalCost, currency, billedAt);
     }
-
-    /** What this row contributes to quota: the basis of the quota delta. */
-    public BilledAmount billedAmount() {
-        return new BilledAmount(references.apiKeyId(), references.upstreamId(), billingStatus,
-                finalCost, billedAt);
-    }
 }

@@ -1,6 +1,7 @@
 package io.billingsnapshot.billing;
 
 import io.billingsnapshot.message.RequestCompletion;
+import io.billingsnapshot.message.ServiceTier;
 import io.billingsnapshot.message.Usage;
 import java.util.Objects;
 import java.util.Optional;

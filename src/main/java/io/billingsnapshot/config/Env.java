@@ -57,6 +57,6 @@ public final class Env {
             }
         }
         throw new ConfigException(name + " must be one of " + java.util.Arrays.toString(type.getEnumConstants())
-                .toLowerCase() + ", got '" + value + "'");
+                .toLowerCase(java.util.Locale.ROOT) + ", got '" + value + "'");
     }
 }

@@ -1,6 +1,6 @@
 package io.billingsnapshot.config;
 
-/** Every environment variable the function reads, in one place (SPEC section 2). */
+/** Every environment variable the function reads, in one place (docs/design.md §2). */
 public final class EnvVars {
 
     private EnvVars() {

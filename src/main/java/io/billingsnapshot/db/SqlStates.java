@@ -13,10 +13,6 @@ import org.postgresql.util.ServerErrorMessage;
 public final class SqlStates {
 
     public static final String FOREIGN_KEY_VIOLATION = "23503";
-    public static final String UNIQUE_VIOLATION = "23505";
-    public static final String SERIALIZATION_FAILURE = "40001";
-    public static final String DEADLOCK_DETECTED = "40P01";
-    public static final String QUERY_CANCELED = "57014";
     /** Class 08, connection exception (pgjdbc's I/O errors are 08006, refused connects 08001). */
     private static final String CONNECTION_EXCEPTION_CLASS = "08";
     /** Terminated by an administrator (pg_terminate_backend, shutdown), crash shutdown, cannot connect now. */

@@ -1,5 +1,7 @@
 package io.billingsnapshot.logging;
 
+import static io.billingsnapshot.config.EnvVars.LOG_LEVEL;
+
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
@@ -28,7 +30,6 @@ public final class JsonLog {
 
     /** Set by Lambda from the function's advanced logging controls; LOG_LEVEL wins over it. */
     static final String LAMBDA_LOG_LEVEL = "AWS_LAMBDA_LOG_LEVEL";
-    static final String LOG_LEVEL = "LOG_LEVEL";
 
     private static final Set<String> RESERVED = Set.of(
             "timestamp", "level", "logger", "event", "requestId", "error", "errorMessage", "errorStack");
@@ -37,7 +38,7 @@ public final class JsonLog {
     private static final JsonFactory JSON = new JsonFactory();
 
     private static volatile Level threshold = levelFrom(System.getenv());
-    private static volatile PrintStream out = System.out;
+    private static volatile PrintStream out = stdout();
     private static volatile Clock clock = Clock.systemUTC();
     // Static, not thread-local: Lambda runs one invocation at a time per execution environment,
     // and records processed on worker threads must carry the id too.
@@ -56,6 +57,11 @@ public final class JsonLog {
     /** A logger under a library's own logger name (see {@link JsonLogServiceProvider}). */
     static JsonLog named(String logger) {
         return new JsonLog(logger);
+    }
+
+    @SuppressForbidden("the function's log is stdout, where Lambda collects it")
+    private static PrintStream stdout() {
+        return System.out;
     }
 
     /** The level from {@code LOG_LEVEL}, else Lambda's {@code AWS_LAMBDA_LOG_LEVEL}, else INFO. */

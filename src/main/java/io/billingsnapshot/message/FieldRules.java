@@ -2,7 +2,6 @@ package io.billingsnapshot.message;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import io.billingsnapshot.billing.ServiceTier;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.time.DateTimeException;
@@ -15,7 +14,7 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
- * The value rules of SPEC section 3, one method per field kind. Reasons name the field and
+ * The value rules of docs/design.md §3, one method per field kind. Reasons name the field and
  * the rule and at most the JSON type of the value, never the value itself.
  */
 final class FieldRules {

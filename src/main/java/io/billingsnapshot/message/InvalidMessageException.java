@@ -1,7 +1,7 @@
 package io.billingsnapshot.message;
 
 /**
- * A message body that does not satisfy SPEC section 3. The reason is safe to log: it names
+ * A message body that does not satisfy docs/design.md §3. The reason is safe to log: it names
  * the offending field and rule, never the body.
  */
 public final class InvalidMessageException extends Exception {

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
-import io.billingsnapshot.billing.ServiceTier;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
@@ -17,7 +16,7 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * Parses and validates request-completion message bodies (SPEC section 3). Pure and
+ * Parses and validates request-completion message bodies (docs/design.md §3). Pure and
  * thread-safe: one instance may serve every record of every batch.
  *
  * <p>Streams the body with Jackson so each field is checked as it is read and unknown
@@ -56,7 +55,7 @@ public final class MessageParser {
      * @param body the SQS message body; any string, null included, either parses or is rejected
      * @param sentTimestamp the record's SentTimestamp: {@code billedAt} when the body has none;
      *     never null (a caller bug, not a bad message)
-     * @throws InvalidMessageException with a loggable reason for anything SPEC section 3 rejects
+     * @throws InvalidMessageException with a loggable reason for anything docs/design.md §3 rejects
      */
     public RequestCompletion parse(String body, Instant sentTimestamp) throws InvalidMessageException {
         Objects.requireNonNull(sentTimestamp, "sentTimestamp");

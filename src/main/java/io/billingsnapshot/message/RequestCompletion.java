@@ -1,11 +1,10 @@
 package io.billingsnapshot.message;
 
-import io.billingsnapshot.billing.ServiceTier;
 import java.time.Instant;
 import java.util.UUID;
 
 /**
- * A validated request-completion message (SPEC section 3).
+ * A validated request-completion message (docs/design.md §3).
  *
  * @param model trimmed; null when the message had none or only blanks
  * @param requestedServiceTier {@code STANDARD}, {@code FAST} or null, stored as given

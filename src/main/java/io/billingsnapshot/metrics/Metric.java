@@ -1,6 +1,6 @@
 package io.billingsnapshot.metrics;
 
-/** The counters this function emits (SPEC section 8), by their CloudWatch names. */
+/** The counters this function emits (docs/design.md §11), by their CloudWatch names. */
 public enum Metric {
     MESSAGES_PROCESSED("MessagesProcessed"),
     SNAPSHOTS_WRITTEN("SnapshotsWritten"),

@@ -5,7 +5,7 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * The FIFO rule (SPEC section 7): once a record of a message group fails, the later records of
+ * The FIFO rule (docs/design.md §7): once a record of a message group fails, the later records of
  * that group in the batch fail too, unprocessed, so SQS never deletes a message ahead of an
  * earlier one it will redeliver. Records of a standard queue have no group and are never blocked.
  */

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The ordering rule (SPEC section 5) applied to every write of one request in a set at once,
+ * The ordering rule (docs/design.md §5) applied to every write of one request in a set at once,
  * ending exactly where applying them one by one, in order, would end. Pure.
  *
  * <p>Start with the stored row's {@code billed_at} as the current time (none without a row).
@@ -34,7 +34,7 @@ final class OrderingRule {
     }
 
     /**
-     * @param billedAts the request's writes' {@code billedAt}, in order; at least one
+     * @param billedAts the billed-at times of the request's writes, in order; at least one
      * @param stored the stored row's {@code billed_at}, if there is a row
      */
     static Resolution resolve(List<Instant> billedAts, Optional<Instant> stored) {

@@ -16,7 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-/** The quota-delta message of SPEC section 6, to and from JSON. */
+/** The quota-delta message of docs/design.md §6, to and from JSON. */
 public final class DeltaJson {
 
     /** Amounts are parsed as exact decimals, never through a double. */

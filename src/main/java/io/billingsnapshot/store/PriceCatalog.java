@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Everything the price catalog tables say about some models (SPEC section 4), in one statement:
+ * Everything the price catalog tables say about some models (docs/design.md §4), in one statement:
  * active tier rules of both sources, the manual override, and the latest active synced row.
  * Read inside the set's transaction, so every set is priced from the catalog as committed when
  * its transaction starts; nothing is kept between sets.

@@ -8,7 +8,7 @@ import java.util.Optional;
 
 /**
  * The snapshot table's foreign keys on nullable reference columns, by the names the
- * gateway's migrations give them (SPEC section 4). Only these are retried with NULL; the
+ * gateway's migrations give them (docs/design.md §4). Only these are retried with NULL; the
  * {@code request_log_id} constraint and any unknown one fail the record.
  */
 public final class ReferenceConstraints {

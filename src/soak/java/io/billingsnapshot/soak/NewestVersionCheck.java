@@ -17,8 +17,8 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 
 /**
- * SPEC §5 ordering, checked at the end: whatever order the versions of a request arrived
- * in, its snapshot holds the newest one (a later-arriving older version is stale). Requests
+ * The ordering rule (docs/design.md §5), checked at the end: whatever order the versions of
+ * a request arrived in, its snapshot holds the newest one (a later-arriving older version is stale). Requests
  * with a version in the DLQ are skipped: that version may be the newest and never applied.
  */
 final class NewestVersionCheck {

@@ -12,7 +12,7 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * One quota-delta message as published (SPEC section 6), in a normal form: amounts without
+ * One quota-delta message as published (docs/design.md §6), in a normal form: amounts without
  * trailing zeros and adjustments sorted, so that two publications are equal exactly when
  * they mean the same thing, however they were written.
  */

@@ -2,6 +2,7 @@ package io.billingsnapshot.billing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.billingsnapshot.message.ServiceTier;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;

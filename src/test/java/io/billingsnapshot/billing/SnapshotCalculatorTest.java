@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.billingsnapshot.message.RequestCompletion;
+import io.billingsnapshot.message.ServiceTier;
 import io.billingsnapshot.message.Usage;
 import java.time.Instant;
 import java.util.List;

@@ -10,6 +10,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The deployment jar on a local default, with no cloud account and no Docker: PostgreSQL with
@@ -37,7 +38,7 @@ public final class LocalRun {
             for (String file : events) {
                 String event = Files.readString(Path.of(file));
                 List<String> failed = PackagedFunction.failedMessageIds(local.function.invoke(event, TIMEOUT));
-                System.out.printf("%n== %s: %d records, %d failed%n", file,
+                System.out.printf(Locale.ROOT, "%n== %s: %d records, %d failed%n", file,
                         JSON.readTree(event).path("Records").size(), failed.size());
                 failed.forEach(id -> System.out.println("   failed: " + id));
             }
@@ -46,29 +47,29 @@ public final class LocalRun {
             Files.createDirectories(FUNCTION_LOG.getParent());
             Files.write(FUNCTION_LOG, local.function.output(), StandardCharsets.UTF_8);
         }
-        System.out.printf("%nThe function's logs and metrics: %s%n", FUNCTION_LOG);
+        System.out.printf(Locale.ROOT, "%nThe function's logs and metrics: %s%n", FUNCTION_LOG);
         System.exit(0); // embedded servers keep non-daemon threads
     }
 
     private static void printSnapshots(TestDatabase.Db db) throws Exception {
-        System.out.printf("%n== request_billing_snapshots%n%-10s %-16s %-9s %-16s %-8s %-7s %9s %9s %14s %-10s %-10s%n",
+        System.out.printf(Locale.ROOT, "%n== request_billing_snapshots%n%-10s %-16s %-9s %-16s %-8s %-7s %9s %9s %14s %-10s %-10s%n",
                 "request", "model", "status", "reason", "source", "rule", "prompt", "compl.", "final_cost", "api_key", "upstream");
         try (Connection c = db.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("""
                 SELECT request_log_id, model, billing_status, unbillable_reason, price_source, matched_rule_type,
                        prompt_tokens, completion_tokens, final_cost, api_key_id, upstream_id
                 FROM request_billing_snapshots ORDER BY request_log_id""")) {
             while (rs.next()) {
-                System.out.printf("%-10s %-16s %-9s %-16s %-8s %-7s %9d %9d %14s %-10s %-10s%n",
+                System.out.printf(Locale.ROOT, "%-10s %-16s %-9s %-16s %-8s %-7s %9d %9d %14s %-10s %-10s%n",
                         shortId(rs.getString(1)), dash(rs.getString(2)), rs.getString(3), dash(rs.getString(4)),
                         dash(rs.getString(5)), dash(rs.getString(6)), rs.getInt(7), rs.getInt(8),
-                        rs.getObject(9) == null ? "-" : String.format("%.10f", rs.getDouble(9)),
+                        rs.getObject(9) == null ? "-" : String.format(Locale.ROOT, "%.10f", rs.getDouble(9)),
                         shortId(rs.getString(10)), shortId(rs.getString(11)));
             }
         }
     }
 
     private static void printDeltas(List<String> deltas) {
-        System.out.printf("%n== quota deltas published%n");
+        System.out.printf(Locale.ROOT, "%n== quota deltas published%n");
         deltas.forEach(System.out::println);
     }
 

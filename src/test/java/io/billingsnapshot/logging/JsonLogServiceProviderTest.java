@@ -82,7 +82,7 @@ class JsonLogServiceProviderTest {
 
     private List<Map<String, Object>> lines() throws IOException {
         List<Map<String, Object>> lines = new java.util.ArrayList<>();
-        for (String line : out.toString(StandardCharsets.UTF_8).split("\n")) {
+        for (String line : out.toString(StandardCharsets.UTF_8).lines().toList()) {
             if (!line.isBlank()) {
                 lines.add(JSON.readValue(line, new TypeReference<Map<String, Object>>() { }));
             }

@@ -66,7 +66,7 @@ public final class MessageCorpus {
     /** File name (without .json) to reason, from the README's invalid table. */
     public static Map<String, String> documentedReasons() {
         Map<String, String> reasons = new LinkedHashMap<>();
-        for (String line : read(directory().resolve("README.md")).split("\n")) {
+        for (String line : read(directory().resolve("README.md")).lines().toList()) {
             Matcher row = INVALID_ROW.matcher(line);
             if (row.matches()) {
                 reasons.put(row.group(1), row.group(2));

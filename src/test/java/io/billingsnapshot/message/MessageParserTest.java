@@ -4,14 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import io.billingsnapshot.billing.ServiceTier;
 import java.time.Instant;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** One test per rule of SPEC section 3; bodies are built from one valid message. */
+/** One test per rule of docs/design.md §3; bodies are built from one valid message. */
 class MessageParserTest {
 
     static final String REQUEST_LOG_ID = "0f8fad5b-d9cb-469f-a165-70867728950e";

@@ -1,6 +1,5 @@
 package io.billingsnapshot.message;
 
-import io.billingsnapshot.billing.ServiceTier;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.time.ZoneOffset;

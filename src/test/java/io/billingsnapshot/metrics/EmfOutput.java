@@ -27,7 +27,7 @@ public final class EmfOutput {
 
     public static List<Map<String, Object>> documents(String output) {
         List<Map<String, Object>> documents = new ArrayList<>();
-        for (String line : output.split("\\R")) {
+        for (String line : output.lines().toList()) {
             if (!line.isBlank()) {
                 try {
                     documents.add(JSON.readValue(line, new TypeReference<Map<String, Object>>() { }));

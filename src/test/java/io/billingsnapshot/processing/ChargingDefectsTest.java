@@ -12,6 +12,7 @@ import io.billingsnapshot.testing.BillingFixture;
 import io.billingsnapshot.testing.BillingFixture.Request;
 import io.billingsnapshot.testing.SqsRecord;
 import java.sql.Connection;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -95,11 +96,11 @@ class ChargingDefectsTest {
 
     private void rowSkippedByATriggerRecordsNoDeltaAndFails(int batchSize) {
         Request skipped = fixture.request();
-        fixture.db.execute("""
+        fixture.db.execute(String.format(Locale.ROOT, """
                 CREATE FUNCTION skip_row() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN
                     RETURN CASE WHEN NEW.request_log_id = '%s' THEN NULL ELSE NEW END;
-                END $$""".formatted(skipped.requestLogId()));
+                END $$""", skipped.requestLogId()));
         fixture.db.execute("""
                 CREATE TRIGGER skip_row BEFORE INSERT ON request_billing_snapshots
                 FOR EACH ROW EXECUTE FUNCTION skip_row()""");

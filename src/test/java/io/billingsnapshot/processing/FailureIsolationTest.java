@@ -104,7 +104,7 @@ class FailureIsolationTest {
     void everyRecordFailsWhenTheDatabaseIsUnreachable() {
         Map<String, String> env = new HashMap<>(fixture.environment());
         env.put("DB_URL", "jdbc:postgresql://127.0.0.1:1/nowhere");
-        var config = io.billingsnapshot.config.Config.fromEnvironment(env);
+        var config = io.billingsnapshot.Config.fromEnvironment(env);
         var handler = new io.billingsnapshot.BillingSnapshotHandler(io.billingsnapshot.Wiring.create(config,
                 new io.billingsnapshot.db.DatabaseConnections(config.database()),
                 (deltas, timeLeft) -> io.billingsnapshot.quota.DeltaPublisher.Result.acceptedOnly(java.util.Set.of()), () -> fixture.metrics, java.time.Clock.systemUTC(), UUID::randomUUID),

@@ -18,6 +18,7 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.time.Clock;
+import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
@@ -123,14 +124,14 @@ class FkRaceTest {
 
     /** In our own transaction, after our locks and before the FK check: what no lock of ours can prevent. */
     private void deleteKeyJustBeforeOurInsert(UUID apiKeyId) {
-        fixture.db.execute("""
+        fixture.db.execute(String.format(Locale.ROOT, """
                 CREATE FUNCTION delete_key_first() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN
                     IF NEW.api_key_id = '%s' THEN
                         DELETE FROM api_keys WHERE id = NEW.api_key_id;
                     END IF;
                     RETURN NEW;
-                END $$""".formatted(apiKeyId));
+                END $$""", apiKeyId));
         fixture.db.execute("""
                 CREATE TRIGGER delete_key_first BEFORE INSERT ON request_billing_snapshots
                 FOR EACH ROW EXECUTE FUNCTION delete_key_first()""");

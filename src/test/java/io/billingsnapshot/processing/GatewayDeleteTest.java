@@ -13,6 +13,7 @@ import io.billingsnapshot.testing.SqsRecord;
 import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
@@ -87,13 +88,13 @@ class GatewayDeleteTest {
 
     /** Each insert first waits for the test's advisory lock, then lets go of it at once. */
     private void pauseEveryWriteOnAdvisoryLock() {
-        fixture.db.execute("""
+        fixture.db.execute(String.format(Locale.ROOT, """
                 CREATE FUNCTION pause_write() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN
                     PERFORM pg_advisory_lock_shared(%d);
                     PERFORM pg_advisory_unlock_shared(%d);
                     RETURN NEW;
-                END $$""".formatted(PAUSE_KEY, PAUSE_KEY));
+                END $$""", PAUSE_KEY, PAUSE_KEY));
         fixture.db.execute("""
                 CREATE TRIGGER pause_write BEFORE INSERT ON request_billing_snapshots
                 FOR EACH ROW EXECUTE FUNCTION pause_write()""");

@@ -26,6 +26,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
@@ -177,6 +178,6 @@ class SetBasedEquivalenceTest {
 
     private static Side side(Path path) throws SQLException {
         TestDatabase.Db db = TestDatabase.server().createDatabase();
-        return new Side(path, db, db.connect(), SQS.createQueue("deltas-" + path.name().toLowerCase()));
+        return new Side(path, db, db.connect(), SQS.createQueue("deltas-" + path.name().toLowerCase(Locale.ROOT)));
     }
 }

@@ -35,7 +35,7 @@ final class CapturedLogs implements AutoCloseable {
     /** Every captured line, parsed. */
     List<Map<String, String>> lines() {
         List<Map<String, String>> lines = new ArrayList<>();
-        for (String line : text().split("\n")) {
+        for (String line : text().lines().toList()) {
             if (!line.isBlank()) {
                 try {
                     Map<String, Object> fields = JSON.readValue(line, new TypeReference<Map<String, Object>>() { });

@@ -58,7 +58,7 @@ final class FifoPlan {
         if (sqsDown) { // after publishing: a refused delta fails its record and the rest of its group
             Set<String> refusedGroups = new HashSet<>();
             for (Planned p : batch) {
-                if (refusedGroups.contains(p.group()) || !failed.contains(p.id()) && p.kind() == Kind.GOOD) {
+                if (refusedGroups.contains(p.group()) || (!failed.contains(p.id()) && p.kind() == Kind.GOOD)) {
                     refusedGroups.add(p.group());
                     failed.add(p.id());
                 }

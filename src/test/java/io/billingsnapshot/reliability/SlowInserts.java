@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -27,7 +28,7 @@ final class SlowInserts {
 
     static void install(TestDatabase.Db db) {
         db.execute("CREATE TABLE slow_request_logs (request_log_id uuid PRIMARY KEY, seconds double precision NOT NULL)");
-        db.execute("""
+        db.execute(String.format(Locale.ROOT, """
                 CREATE FUNCTION slow_snapshot_write() RETURNS trigger LANGUAGE plpgsql AS $$
                 DECLARE
                   pause double precision;
@@ -40,7 +41,7 @@ final class SlowInserts {
                     PERFORM pg_sleep(pause);
                   END IF;
                   RETURN NEW;
-                END $$""".formatted(GATE_LOCK, GATE_LOCK));
+                END $$""", GATE_LOCK, GATE_LOCK));
         db.execute("""
                 CREATE TRIGGER slow_snapshot_write BEFORE INSERT OR UPDATE ON request_billing_snapshots
                 FOR EACH ROW EXECUTE FUNCTION slow_snapshot_write()""");

@@ -7,7 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import io.billingsnapshot.BillingSnapshotHandler;
 import io.billingsnapshot.Wiring;
 import io.billingsnapshot.billing.QuotaDelta;
-import io.billingsnapshot.config.Config;
+import io.billingsnapshot.Config;
 import io.billingsnapshot.db.DatabaseConnections;
 import io.billingsnapshot.db.JdbcEndpoint;
 import io.billingsnapshot.metrics.Gauge;
@@ -24,6 +24,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -79,7 +80,7 @@ class StalledDependencyTest {
 
         Answer answer = invoke(stalled, messages);
 
-        System.out.printf("stalled SQS: answered after %d ms of a %d ms budget%n",
+        System.out.printf(Locale.ROOT, "stalled SQS: answered after %d ms of a %d ms budget%n",
                 answer.took().toMillis(), BUDGET.toMillis());
         assertThat(answer.took()).as("answered before the timeout").isLessThan(BUDGET);
         assertThat(failedIds(answer.response())).containsExactly("m0", "m1", "m2");
@@ -106,7 +107,7 @@ class StalledDependencyTest {
 
         Answer answer = invoke(handler, messages);
 
-        System.out.printf("stalled PostgreSQL (warm connection): answered after %d ms of a %d ms budget%n",
+        System.out.printf(Locale.ROOT, "stalled PostgreSQL (warm connection): answered after %d ms of a %d ms budget%n",
                 answer.took().toMillis(), BUDGET.toMillis());
         assertThat(answer.took()).as("answered before the timeout").isLessThan(BUDGET);
         assertThat(failedIds(answer.response())).containsExactly("m0", "m1", "m2");
@@ -124,7 +125,7 @@ class StalledDependencyTest {
 
         Answer answer = invoke(handler, messages);
 
-        System.out.printf("silent PostgreSQL (connect): answered after %d ms of a %d ms budget%n",
+        System.out.printf(Locale.ROOT, "silent PostgreSQL (connect): answered after %d ms of a %d ms budget%n",
                 answer.took().toMillis(), BUDGET.toMillis());
         assertThat(answer.took()).as("answered before the timeout").isLessThan(BUDGET);
         assertThat(failedIds(answer.response())).containsExactly("m0", "m1");

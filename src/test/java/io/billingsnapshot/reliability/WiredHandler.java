@@ -2,7 +2,7 @@ package io.billingsnapshot.reliability;
 
 import io.billingsnapshot.BillingSnapshotHandler;
 import io.billingsnapshot.Wiring;
-import io.billingsnapshot.config.Config;
+import io.billingsnapshot.Config;
 import io.billingsnapshot.db.DatabaseConnections;
 import io.billingsnapshot.metrics.MetricsFactory;
 import io.billingsnapshot.quota.SqsDeltaPublisher;

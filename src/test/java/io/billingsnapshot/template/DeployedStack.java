@@ -3,6 +3,7 @@ package io.billingsnapshot.template;
 import io.billingsnapshot.template.CfnTemplate.Fn;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -72,7 +73,7 @@ final class DeployedStack {
                     values.put(id, name);
                     values.put(id + ".Arn", "arn:aws:logs:" + REGION + ":" + ACCOUNT + ":log-group:" + name + ":*");
                 }
-                case "AWS::EC2::SecurityGroup" -> values.put(id + ".GroupId", "sg-" + id.toLowerCase());
+                case "AWS::EC2::SecurityGroup" -> values.put(id + ".GroupId", "sg-" + id.toLowerCase(Locale.ROOT));
                 case "AWS::IAM::Role" -> values.put(id + ".Arn", "arn:aws:iam::" + ACCOUNT + ":role/" + id);
                 case "AWS::SNS::Topic" -> values.put(id, "arn:aws:sns:" + REGION + ":" + ACCOUNT + ":" + id);
                 case "AWS::Serverless::Function" -> {

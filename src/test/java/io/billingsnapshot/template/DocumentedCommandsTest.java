@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.billingsnapshot.config.Config;
+import io.billingsnapshot.Config;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -38,7 +39,7 @@ class TemplateProxyTest {
         assertThat(ingress).extracting(rule -> stack.string(rule.get("GroupId")), rule -> target(rule.get("SourceSecurityGroupId")))
                 .containsExactlyInAnyOrder(
                         tuple("sg-0database", proxyGroup),
-                        tuple("sg-" + proxyGroup.toLowerCase(), functionGroup));
+                        tuple("sg-" + proxyGroup.toLowerCase(Locale.ROOT), functionGroup));
         assertThat(ingress).allSatisfy(rule -> assertThat(rule).containsEntry("IpProtocol", "tcp"));
     }
 }

@@ -13,7 +13,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.billingsnapshot.config.Config;
+import io.billingsnapshot.Config;
 import io.billingsnapshot.config.EnvVars;
 import io.billingsnapshot.db.DatabaseSettings.AuthMode;
 import java.lang.reflect.Modifier;

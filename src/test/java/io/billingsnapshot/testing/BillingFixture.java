@@ -5,7 +5,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import io.billingsnapshot.BillingSnapshotHandler;
 import io.billingsnapshot.Wiring;
 import io.billingsnapshot.billing.QuotaDelta;
-import io.billingsnapshot.config.Config;
+import io.billingsnapshot.Config;
 import io.billingsnapshot.db.DatabaseConnections;
 import io.billingsnapshot.quota.SqsDeltaPublisher;
 import java.sql.ResultSet;
@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -103,11 +104,11 @@ public final class BillingFixture implements AutoCloseable, AfterEachCallback {
         }
 
         public String body(int prompt, int completion, String billedAt) {
-            return """
+            return String.format(Locale.ROOT, """
                     {"requestLogId":"%s","apiKeyId":"%s","upstreamId":"%s","userId":"%s","model":"gpt-4o",
                      "requestedServiceTier":"standard","effectiveServiceTier":"standard",
-                     "usage":{"promptTokens":%d,"completionTokens":%d,"totalTokens":%d},"billedAt":"%s"}"""
-                    .formatted(requestLogId, apiKeyId, upstreamId, userId, prompt, completion,
+                     "usage":{"promptTokens":%d,"completionTokens":%d,"totalTokens":%d},"billedAt":"%s"}""",
+                    requestLogId, apiKeyId, upstreamId, userId, prompt, completion,
                             (long) prompt + completion, billedAt);
         }
     }

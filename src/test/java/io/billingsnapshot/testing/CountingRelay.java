@@ -173,7 +173,7 @@ public final class CountingRelay implements AutoCloseable {
                 return;
             }
             boolean pipelinedBegin = header[0] == 'Q' && queryStart.toString().startsWith("BEGIN");
-            if (header[0] == 'S' || header[0] == 'Q' && !pipelinedBegin) {
+            if (header[0] == 'S' || (header[0] == 'Q' && !pipelinedBegin)) {
                 roundTrips.incrementAndGet();
             }
         }

@@ -3,7 +3,7 @@ package io.billingsnapshot.testing;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import io.billingsnapshot.Wiring;
-import io.billingsnapshot.config.Config;
+import io.billingsnapshot.Config;
 import io.billingsnapshot.config.EnvVars;
 import io.billingsnapshot.db.DatabaseConnections;
 import io.billingsnapshot.metrics.Metrics;

@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 import java.util.UUID;
 
@@ -244,7 +245,7 @@ public final class RandomWorld {
             String body;
             double kind = random.nextDouble();
             if (kind < 0.07) {
-                body = INVALID[random.nextInt(INVALID.length)].formatted(uuid());
+                body = String.format(Locale.ROOT, INVALID[random.nextInt(INVALID.length)], uuid());
             } else if (kind < 0.14) {
                 body = message(uuid());
             } else if (kind < 0.3 && !records.isEmpty()) {

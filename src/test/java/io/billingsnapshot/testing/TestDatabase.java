@@ -12,6 +12,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -60,7 +61,7 @@ public final class TestDatabase {
         if (instance == null) {
             instance = start(TestDatabaseSource.choose(System.getenv(), TestDatabase::dockerAnswers));
             instance.createTemplate();
-            System.out.printf("Test database: %s: %s%n", instance.description(), instance.source.reason());
+            System.out.printf(Locale.ROOT, "Test database: %s: %s%n", instance.description(), instance.source.reason());
         }
         return instance;
     }

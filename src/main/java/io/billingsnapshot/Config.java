@@ -1,4 +1,4 @@
-package io.billingsnapshot.config;
+package io.billingsnapshot;
 
 import static io.billingsnapshot.config.EnvVars.DEADLINE_RESERVE_MILLIS;
 import static io.billingsnapshot.config.EnvVars.FAST_PATH_MIN_BATCH_SIZE;
@@ -9,6 +9,8 @@ import static io.billingsnapshot.config.EnvVars.OUTBOX_SWEEP_LIMIT;
 import static io.billingsnapshot.config.EnvVars.QUOTA_DELTA_QUEUE_URL;
 import static io.billingsnapshot.config.EnvVars.SQS_ENDPOINT_URL;
 
+import io.billingsnapshot.config.ConfigException;
+import io.billingsnapshot.config.Env;
 import io.billingsnapshot.db.DatabaseSettings;
 import java.net.URI;
 import java.time.Duration;
@@ -39,14 +41,14 @@ public record Config(
                 queueUrl(env.required(QUOTA_DELTA_QUEUE_URL), QUOTA_DELTA_QUEUE_URL).toString(),
                 Optional.ofNullable(env.optional(SQS_ENDPOINT_URL, null)).map(v -> queueUrl(v, SQS_ENDPOINT_URL)),
                 env.optional(METRICS_NAMESPACE, DEFAULT_METRICS_NAMESPACE),
-                // Longer than any invocation (Lambda's limit is 900 s), so a live invocation's
+                // Longer than any invocation (Lambda's limit is 15 minutes), so a live invocation's
                 // own deltas are never swept from under it.
-                env.seconds(OUTBOX_LEASE_SECONDS, Duration.ofSeconds(960), 1, 86_400),
+                env.seconds(OUTBOX_LEASE_SECONDS, Duration.ofMinutes(16), 1, 86_400),
                 env.integer(OUTBOX_SWEEP_LIMIT, 100, 0, 10_000),
                 // Time left for publishing the batch's deltas and answering.
                 Duration.ofMillis(env.integer(DEADLINE_RESERVE_MILLIS, 5_000, 0, 600_000)),
                 // Clocks of the gateway and the function drift; a day covers any honest drift.
-                env.seconds(MAX_FUTURE_SKEW_SECONDS, Duration.ofSeconds(300), 0, 86_400),
+                env.seconds(MAX_FUTURE_SKEW_SECONDS, Duration.ofMinutes(5), 0, 86_400),
                 // 10,000 is Lambda's largest batch.
                 env.integer(FAST_PATH_MIN_BATCH_SIZE, 2, 0, 10_000));
     }
@@ -54,7 +56,7 @@ public record Config(
     private static URI queueUrl(String value, String variable) {
         try {
             URI uri = URI.create(value);
-            if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme()) || uri.getHost() == null) {
+            if ((!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme())) || uri.getHost() == null) {
                 throw notAUrl(variable);
             }
             return uri;

@@ -1,4 +1,4 @@
-package io.billingsnapshot.billing;
+package io.billingsnapshot.message;
 
 import java.util.Optional;
 

@@ -1,0 +1,108 @@
+package io.billingsnapshot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The packages of the main code depend on each other in one direction only: a package that
+ * needs another never is needed by it, so each can be read, tested and moved on its own.
+ */
+class PackageCyclesTest {
+
+    private static final Path MAIN_SOURCES = Path.of("src/main/java");
+    private static final String ROOT = "io.billingsnapshot";
+    /** A reference to a type of the project: an import, a static import or a qualified name. */
+    private static final Pattern TYPE_REFERENCE = Pattern.compile("\\bio\\.billingsnapshot((?:\\.[a-z]\\w*)*)\\.[A-Z]");
+
+    @Test
+    void mainCodeHasNoPackageCycle() {
+        Map<String, Set<String>> graph = packageGraph(MAIN_SOURCES);
+
+        assertThat(graph).containsKeys(ROOT, ROOT + ".billing", ROOT + ".message", ROOT + ".config", ROOT + ".db");
+        assertThat(cycle(graph)).as("package cycle").isEmpty();
+    }
+
+    @Test
+    void findsACycleThroughSeveralPackages() {
+        Map<String, Set<String>> graph = Map.of(
+                "a", Set.of("b"),
+                "b", Set.of("c"),
+                "c", Set.of("a", "d"),
+                "d", Set.of());
+
+        assertThat(cycle(graph)).containsExactly("a", "b", "c", "a");
+        assertThat(cycle(Map.of("a", Set.of("b"), "b", Set.of()))).isEmpty();
+    }
+
+    /** Each package of the source tree and the other project packages its files refer to. */
+    static Map<String, Set<String>> packageGraph(Path sourceRoot) {
+        Map<String, Set<String>> graph = new TreeMap<>();
+        try (Stream<Path> files = Files.walk(sourceRoot)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                Path dir = sourceRoot.relativize(file.getParent());
+                String pkg = dir.toString().replace(dir.getFileSystem().getSeparator(), ".");
+                Set<String> uses = graph.computeIfAbsent(pkg, p -> new TreeSet<>());
+                String code = Files.readString(file, StandardCharsets.UTF_8);
+                Matcher reference = TYPE_REFERENCE.matcher(code.substring(code.indexOf(';') + 1));
+                while (reference.find()) {
+                    String used = ROOT + reference.group(1);
+                    if (!used.equals(pkg)) {
+                        uses.add(used);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return graph;
+    }
+
+    /** One cycle as the packages along it, first repeated at the end; empty when there is none. */
+    static List<String> cycle(Map<String, Set<String>> graph) {
+        Set<String> done = new TreeSet<>();
+        for (String start : new TreeSet<>(graph.keySet())) {
+            List<String> found = cycleFrom(start, graph, new ArrayList<>(), done);
+            if (!found.isEmpty()) {
+                return found;
+            }
+        }
+        return List.of();
+    }
+
+    private static List<String> cycleFrom(String pkg, Map<String, Set<String>> graph, List<String> path, Set<String> done) {
+        int seen = path.indexOf(pkg);
+        if (seen >= 0) {
+            List<String> cycle = new ArrayList<>(path.subList(seen, path.size()));
+            cycle.add(pkg);
+            return cycle;
+        }
+        if (done.contains(pkg)) {
+            return List.of();
+        }
+        path.add(pkg);
+        for (String next : new TreeSet<>(graph.getOrDefault(pkg, Set.of()))) {
+            List<String> found = cycleFrom(next, graph, path, done);
+            if (!found.isEmpty()) {
+                return found;
+            }
+        }
+        path.remove(path.size() - 1);
+        done.add(pkg);
+        return List.of();
+    }
+}
