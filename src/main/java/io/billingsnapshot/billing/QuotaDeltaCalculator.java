@@ -12,7 +12,7 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Supplier;
 
-/** The effective quota change of one snapshot write (docs/design.md §5, "Quota delta"). Pure. */
+/** The effective quota change of one snapshot write (docs/design.md §6). Pure. */
 public final class QuotaDeltaCalculator {
 
     // UUIDs are ordered by their text form: UUID.compareTo compares signed longs, which puts
@@ -73,7 +73,7 @@ public final class QuotaDeltaCalculator {
 
     /**
      * Exact, not rounded yet: a previous row may have been written by the gateway with an
-     * unrounded cost, and the rule rounds the net (docs/design.md §5).
+     * unrounded cost, and the rule rounds the net (docs/design.md §6).
      */
     private static BigDecimal cost(BilledAmount row) {
         return Money.exact(row.finalCost());

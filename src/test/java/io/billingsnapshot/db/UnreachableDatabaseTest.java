@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.billingsnapshot.config.Env;
+import io.billingsnapshot.testing.FreePort;
 import io.billingsnapshot.testing.StallingEndpoint;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -22,7 +23,7 @@ class UnreachableDatabaseTest {
 
     @Test
     void failsAtOnceWithAConnectionFailureWhenNothingListensOnThePort() throws IOException {
-        int closedPort = freePort();
+        int closedPort = FreePort.find();
         DatabaseSettings settings = settings(closedPort, "verify-full", 2, 3, 3);
 
         Failure failure = timedGet(settings);
@@ -123,11 +124,5 @@ class UnreachableDatabaseTest {
         Map<String, String> env = server.environment("localhost", "verify-full", server.rootCertificate());
         env.put("DB_URL", "jdbc:postgresql://localhost:" + network.port() + "/postgres");
         return DatabaseSettings.fromEnvironment(new Env(env));
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return probe.getLocalPort();
-        }
     }
 }

@@ -10,9 +10,8 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import io.billingsnapshot.metrics.Metric;
 import io.billingsnapshot.testing.BillingFixture;
 import io.billingsnapshot.testing.BillingFixture.Request;
+import io.billingsnapshot.testing.SqsRecord;
 import java.sql.Connection;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
@@ -143,10 +142,10 @@ class ChargingDefectsTest {
             }
             var run = CompletableFuture.supplyAsync(
                     () -> handler.handleRequest(event(record("m1", request.body(BILLED_AT))), null));
-            awaitLockWaiters(1); // our insert waits on the duplicate's row
+            fixture.awaitLockWaiters(1); // our insert waits on the duplicate's row
             gatewayDelete = CompletableFuture.runAsync(() -> fixture.db.execute(
                     "DELETE FROM request_logs WHERE id = ?", request.requestLogId()));
-            awaitLockWaiters(2); // the gateway's delete waits on our KEY SHARE of the request log
+            fixture.awaitLockWaiters(2); // the gateway's delete waits on our KEY SHARE of the request log
             duplicate.commit();
             response = run.get();
             gatewayDelete.get();
@@ -171,8 +170,8 @@ class ChargingDefectsTest {
     }
 
     /** The record, alone or after a record of another request. */
-    private SQSEvent batchWith(int size, SQSEvent.SQSMessage record) {
-        return size == 1 ? event(record) : event(record("other-" + record.getMessageId(),
+    private SQSEvent batchWith(int size, SqsRecord record) {
+        return size == 1 ? event(record) : event(record("other-" + record.messageId(),
                 fixture.request().body(BILLED_AT)), record);
     }
 
@@ -180,18 +179,5 @@ class ChargingDefectsTest {
         String body = event.getRecords().get(index).getBody();
         String id = body.substring(body.indexOf(':') + 2, body.indexOf(':') + 38);
         return fixture.snapshotColumn(java.util.UUID.fromString(id), column);
-    }
-
-    private void awaitLockWaiters(int waiters) throws Exception {
-        Instant giveUp = Instant.now().plus(Duration.ofSeconds(20));
-        while (Instant.now().isBefore(giveUp)) {
-            if (fixture.count("""
-                    SELECT count(*) FROM pg_stat_activity
-                    WHERE datname = current_database() AND wait_event_type = 'Lock'""") >= waiters) {
-                return;
-            }
-            Thread.sleep(10);
-        }
-        throw new AssertionError("fewer than " + waiters + " sessions ever waited on a lock");
     }
 }

@@ -1,5 +1,6 @@
 package io.billingsnapshot.processing;
 
+import static io.billingsnapshot.testing.BillingFixture.event;
 import static io.billingsnapshot.testing.BillingFixture.failedIds;
 import static io.billingsnapshot.testing.BillingFixture.record;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -9,6 +10,7 @@ import io.billingsnapshot.billing.Adjustment;
 import io.billingsnapshot.billing.QuotaDelta;
 import io.billingsnapshot.testing.BillingFixture;
 import io.billingsnapshot.testing.BillingFixture.Request;
+import io.billingsnapshot.testing.SqsRecord;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -69,13 +71,11 @@ class ConcurrentBatchesTest {
     }
 
     private static SQSEvent batch(List<Request> requests) {
-        SQSEvent event = new SQSEvent();
-        List<SQSEvent.SQSMessage> records = new ArrayList<>();
+        List<SqsRecord> records = new ArrayList<>();
         for (Request request : requests) {
             records.add(record(UUID.randomUUID().toString(), request.body("2026-11-30T11:00:00Z")));
         }
-        event.setRecords(records);
-        return event;
+        return event(records);
     }
 
     private static BigDecimal total(List<QuotaDelta> deltas, UUID id) {

@@ -6,11 +6,11 @@ import static io.billingsnapshot.testing.BillingFixture.record;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
-import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import io.billingsnapshot.billing.ReferenceColumn;
 import io.billingsnapshot.metrics.Metric;
 import io.billingsnapshot.testing.BillingFixture;
 import io.billingsnapshot.testing.BillingFixture.Request;
+import io.billingsnapshot.testing.SqsRecord;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -123,23 +123,14 @@ class FailureIsolationTest {
         Request b1 = fixture.request();
 
         SQSBatchResponse response = fixture.handler().handleRequest(event(
-                fifo("a1", "group-a", a1.body(BILLED_AT)),
-                fifo("a2", "group-a", "{not json"),
-                fifo("b1", "group-b", b1.body(BILLED_AT)),
-                fifo("a3", "group-a", a3.body(BILLED_AT))), null);
+                SqsRecord.fifo("a1", "group-a", a1.body(BILLED_AT)),
+                SqsRecord.fifo("a2", "group-a", "{not json"),
+                SqsRecord.fifo("b1", "group-b", b1.body(BILLED_AT)),
+                SqsRecord.fifo("a3", "group-a", a3.body(BILLED_AT))), null);
 
         assertThat(failedIds(response)).containsExactly("a2", "a3");
         assertThat(fixture.snapshotColumn(a1.requestLogId(), "final_cost")).isEqualTo(10.0);
         assertThat(fixture.snapshotColumn(b1.requestLogId(), "final_cost")).isEqualTo(10.0);
         assertThat(fixture.snapshotColumn(a3.requestLogId(), "final_cost")).as("a3 is not processed").isNull();
-    }
-
-    private static SQSEvent.SQSMessage fifo(String id, String group, String body) {
-        SQSEvent.SQSMessage m = record(id, body);
-        m.setEventSourceArn("arn:aws:sqs:us-east-1:123456789012:request-completions.fifo");
-        Map<String, String> attributes = new HashMap<>(m.getAttributes());
-        attributes.put("MessageGroupId", group);
-        m.setAttributes(attributes);
-        return m;
     }
 }

@@ -18,8 +18,6 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -149,26 +147,9 @@ class FkRaceTest {
             }
             CompletableFuture<SQSBatchResponse> run = CompletableFuture.supplyAsync(
                     () -> handler.handleRequest(event(record("m1", request.body(BILLED_AT))), null));
-            awaitBackendWaitingOnLock();
+            fixture.awaitLockWaiters(1); // our KEY SHARE lock on the key being deleted
             deleter.commit();
             return run.get();
         }
-    }
-
-    /**
-     * Polls pg_stat_activity (in autocommit: inside a transaction it is a frozen snapshot)
-     * until a backend of this database waits on a lock: our KEY SHARE on the row being deleted.
-     */
-    private void awaitBackendWaitingOnLock() throws Exception {
-        Instant giveUp = Instant.now().plus(Duration.ofSeconds(20));
-        while (Instant.now().isBefore(giveUp)) {
-            if (fixture.count("""
-                    SELECT count(*) FROM pg_stat_activity
-                    WHERE datname = current_database() AND wait_event_type = 'Lock'""") > 0) {
-                return;
-            }
-            Thread.sleep(10);
-        }
-        throw new AssertionError("the handler never waited on the delete");
     }
 }

@@ -7,12 +7,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
-import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import io.billingsnapshot.testing.BillingFixture;
 import io.billingsnapshot.testing.BillingFixture.Request;
+import io.billingsnapshot.testing.SqsRecord;
 import java.sql.Connection;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -50,7 +48,7 @@ class GatewayDeleteTest {
         var handler = fixture.handler();
         assertThat(failedIds(handler.handleRequest(event(record("old", stored.body("2026-11-30T10:00:00Z"))), null)))
                 .isEmpty();
-        List<SQSEvent.SQSMessage> batch = new ArrayList<>();
+        List<SqsRecord> batch = new ArrayList<>();
         batch.add(record("newer", stored.body(2_000_000, 1_000_000, "2026-11-30T11:00:00Z")));
         List<UUID> others = new ArrayList<>();
         for (int i = 1; i < records; i++) {
@@ -68,11 +66,11 @@ class GatewayDeleteTest {
         try (Connection pauser = fixture.db.connect()) {
             execute(pauser, "SELECT pg_advisory_lock(" + PAUSE_KEY + ")");
             var run = CompletableFuture.supplyAsync(
-                    () -> handler.handleRequest(event(batch.toArray(SQSEvent.SQSMessage[]::new)), null));
-            awaitLockWaiters(1); // our write, paused
+                    () -> handler.handleRequest(event(batch), null));
+            fixture.awaitLockWaiters(1); // our write, paused
             gatewayDelete = CompletableFuture.runAsync(
                     () -> fixture.db.execute("DELETE FROM upstreams WHERE id = ?", stored.upstreamId()));
-            awaitLockWaiters(2); // the gateway's delete, waiting on us
+            fixture.awaitLockWaiters(2); // the gateway's delete, waiting on us
             execute(pauser, "SELECT pg_advisory_unlock(" + PAUSE_KEY + ")");
             response = run.get();
         }
@@ -106,18 +104,5 @@ class GatewayDeleteTest {
         try (var ps = c.prepareStatement(sql)) {
             ps.execute();
         }
-    }
-
-    private void awaitLockWaiters(int waiters) throws Exception {
-        Instant giveUp = Instant.now().plus(Duration.ofSeconds(20));
-        while (Instant.now().isBefore(giveUp)) {
-            if (fixture.count("""
-                    SELECT count(*) FROM pg_stat_activity
-                    WHERE datname = current_database() AND wait_event_type = 'Lock'""") >= waiters) {
-                return;
-            }
-            Thread.sleep(10);
-        }
-        throw new AssertionError("fewer than " + waiters + " sessions ever waited on a lock");
     }
 }

@@ -46,13 +46,11 @@ class PublishFailureTest {
         Request request = fixture.request();
         var handler = fixture.handler();
         String body = request.body("2026-11-30T11:00:00Z");
-        try (var sqs = fixture.sqs.client()) {
-            sqs.deleteQueue(r -> r.queueUrl(fixture.deltaQueueUrl));
-        }
+        fixture.deleteDeltaQueue();
 
         assertThat(failedIds(handler.handleRequest(event(record("m1", body)), null))).containsExactly("m1");
 
-        fixture.sqs.createQueue("quota-deltas");
+        fixture.recreateDeltaQueue();
         var redelivery = handler.handleRequest(event(record("m1", body)), null);
 
         assertThat(failedIds(redelivery)).isEmpty();

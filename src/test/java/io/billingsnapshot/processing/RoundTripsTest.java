@@ -1,5 +1,6 @@
 package io.billingsnapshot.processing;
 
+import static io.billingsnapshot.testing.BillingFixture.event;
 import static io.billingsnapshot.testing.BillingFixture.failedIds;
 import static io.billingsnapshot.testing.BillingFixture.record;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -9,6 +10,7 @@ import io.billingsnapshot.quota.SqsDeltaPublisher;
 import io.billingsnapshot.testing.BillingFixture;
 import io.billingsnapshot.testing.CountingRelay;
 import io.billingsnapshot.testing.Path;
+import io.billingsnapshot.testing.SqsRecord;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
@@ -102,7 +104,7 @@ class RoundTripsTest {
 
     /** A batch of billed messages for request logs inserted with one statement. */
     private SQSEvent newRequests(int count) {
-        List<SQSEvent.SQSMessage> records = new ArrayList<>();
+        List<SqsRecord> records = new ArrayList<>();
         List<UUID> ids = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             UUID id = UUID.randomUUID();
@@ -113,9 +115,7 @@ class RoundTripsTest {
                 INSERT INTO request_logs (id, api_key_id, upstream_id, user_id, model)
                 SELECT id, ?, ?, ?, 'gpt-4o' FROM unnest(?::uuid[]) AS id""",
                 key, upstream, user, ids.stream().map(UUID::toString).toArray(String[]::new));
-        SQSEvent event = new SQSEvent();
-        event.setRecords(records);
-        return event;
+        return event(records);
     }
 
     private static int port(String jdbcUrl) {

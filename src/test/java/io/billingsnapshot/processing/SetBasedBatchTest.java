@@ -6,16 +6,13 @@ import static io.billingsnapshot.testing.BillingFixture.record;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
-import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import io.billingsnapshot.billing.Adjustment;
 import io.billingsnapshot.metrics.Gauge;
 import io.billingsnapshot.metrics.Metric;
 import io.billingsnapshot.testing.BillingFixture;
 import io.billingsnapshot.testing.BillingFixture.Request;
+import io.billingsnapshot.testing.SqsRecord;
 import java.math.BigDecimal;
-import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -131,10 +128,10 @@ class SetBasedBatchTest {
         Request b1 = fixture.request();
 
         SQSBatchResponse response = fixture.handler().handleRequest(event(
-                fifo("a1", "group-a", a1.body("2026-11-30T11:00:00Z")),
-                fifo("a2", "group-a", "{not json"),
-                fifo("b1", "group-b", b1.body("2026-11-30T11:00:00Z")),
-                fifo("a3", "group-a", a3.body("2026-11-30T11:00:00Z"))), null);
+                SqsRecord.fifo("a1", "group-a", a1.body("2026-11-30T11:00:00Z")),
+                SqsRecord.fifo("a2", "group-a", "{not json"),
+                SqsRecord.fifo("b1", "group-b", b1.body("2026-11-30T11:00:00Z")),
+                SqsRecord.fifo("a3", "group-a", a3.body("2026-11-30T11:00:00Z"))), null);
 
         assertThat(failedIds(response)).containsExactly("a2", "a3");
         assertThat(fixture.metrics.counted(Metric.SET_SPLITS)).isZero();
@@ -174,13 +171,5 @@ class SetBasedBatchTest {
 
         assertThat(fixture.metrics.gauge(Gauge.OUTBOX_PENDING)).hasValue(0);
         assertThat(fixture.drainDeltas()).hasSize(1);
-    }
-
-    private static SQSEvent.SQSMessage fifo(String id, String group, String body) {
-        SQSEvent.SQSMessage m = record(id, body);
-        Map<String, String> attributes = new HashMap<>(m.getAttributes());
-        attributes.put("MessageGroupId", group);
-        m.setAttributes(attributes);
-        return m;
     }
 }

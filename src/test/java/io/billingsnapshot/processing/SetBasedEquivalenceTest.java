@@ -9,9 +9,9 @@ import io.billingsnapshot.billing.QuotaDelta;
 import io.billingsnapshot.metrics.Metric;
 import io.billingsnapshot.quota.DeltaJson;
 import io.billingsnapshot.quota.SqsDeltaPublisher;
+import io.billingsnapshot.testing.FunctionEnvironment;
 import io.billingsnapshot.testing.Path;
 import io.billingsnapshot.testing.RandomWorld;
-import io.billingsnapshot.testing.FunctionEnvironment;
 import io.billingsnapshot.testing.RecordingMetrics;
 import io.billingsnapshot.testing.TestDatabase;
 import io.billingsnapshot.testing.TestSqs;
@@ -33,7 +33,7 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.sqs.SqsClient;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Property: on the same random gateway and the same random batches (with catalog changes
@@ -50,8 +50,9 @@ class SetBasedEquivalenceTest {
     private static final int TRIES = Integer.getInteger("equivalence.tries", 30);
     private static final Clock CLOCK = Clock.fixed(RandomWorld.NOW, ZoneOffset.UTC);
 
-    private static TestSqs sqs;
-    private static SqsClient client;
+    @RegisterExtension
+    static final TestSqs SQS = TestSqs.perClass();
+
     private static Side perMessage;
     private static Side setBased;
 
@@ -61,8 +62,6 @@ class SetBasedEquivalenceTest {
 
     @BeforeAll
     static void start() throws SQLException {
-        sqs = TestSqs.start();
-        client = sqs.client();
         perMessage = side(Path.PER_MESSAGE);
         setBased = side(Path.SET_BASED);
     }
@@ -71,8 +70,6 @@ class SetBasedEquivalenceTest {
     static void stop() throws SQLException {
         perMessage.setup().close();
         setBased.setup().close();
-        client.close();
-        sqs.close();
     }
 
     @Test
@@ -121,8 +118,8 @@ class SetBasedEquivalenceTest {
     }
 
     private static List<String> run(Side side, SQSEvent event, RecordingMetrics metrics) {
-        Map<String, String> env = FunctionEnvironment.local(side.db(), sqs, side.queue());
-        try (Path.Function function = side.path().function(env, new SqsDeltaPublisher(client, side.queue()), metrics,
+        Map<String, String> env = FunctionEnvironment.local(side.db(), SQS, side.queue());
+        try (Path.Function function = side.path().function(env, new SqsDeltaPublisher(SQS.sqs(), side.queue()), metrics,
                 CLOCK)) {
             return failedIds(function.handle(event));
         }
@@ -152,7 +149,7 @@ class SetBasedEquivalenceTest {
     private static Map<String, BigDecimal> netQuota(Side side) {
         Map<String, BigDecimal> net = new TreeMap<>();
         while (true) {
-            var messages = client.receiveMessage(r -> r.queueUrl(side.queue()).maxNumberOfMessages(10)
+            var messages = SQS.sqs().receiveMessage(r -> r.queueUrl(side.queue()).maxNumberOfMessages(10)
                     .waitTimeSeconds(0)).messages();
             if (messages.isEmpty()) {
                 break;
@@ -164,7 +161,7 @@ class SetBasedEquivalenceTest {
                 for (Adjustment a : delta.adjustments()) {
                     net.merge(a.scope().wireName() + ":" + a.id(), a.amount(), BigDecimal::add);
                 }
-                client.deleteMessage(r -> r.queueUrl(side.queue()).receiptHandle(m.receiptHandle()));
+                SQS.sqs().deleteMessage(r -> r.queueUrl(side.queue()).receiptHandle(m.receiptHandle()));
             }
         }
         net.replaceAll((key, amount) -> amount.stripTrailingZeros());
@@ -181,6 +178,6 @@ class SetBasedEquivalenceTest {
 
     private static Side side(Path path) throws SQLException {
         TestDatabase.Db db = TestDatabase.server().createDatabase();
-        return new Side(path, db, db.connect(), sqs.createQueue("deltas-" + path.name().toLowerCase(Locale.ROOT)));
+        return new Side(path, db, db.connect(), SQS.createQueue("deltas-" + path.name().toLowerCase(Locale.ROOT)));
     }
 }

@@ -13,8 +13,6 @@ import io.billingsnapshot.testing.BillingFixture;
 import io.billingsnapshot.testing.BillingFixture.Request;
 import java.math.BigDecimal;
 import java.sql.Connection;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
@@ -40,7 +38,7 @@ class SetRaceTest {
             deleter.setAutoCommit(false);
             execute(deleter, "DELETE FROM api_keys WHERE id = ?", raced.apiKeyId());
             var run = handleAsync(raced, other);
-            awaitBackendWaitingOnLock(); // our KEY SHARE lock on the key being deleted
+            fixture.awaitLockWaiters(1); // our KEY SHARE lock on the key being deleted
             deleter.commit();
             response = run.get();
         }
@@ -71,7 +69,7 @@ class SetRaceTest {
                     VALUES (?, ?, ?, ?, 'gpt-4o', 'billed', 10, '2026-11-30T10:00:00Z', now())""",
                     raced.requestLogId(), raced.apiKeyId(), raced.upstreamId(), raced.userId());
             var run = handleAsync(raced, other);
-            awaitBackendWaitingOnLock(); // our insert waits on theirs
+            fixture.awaitLockWaiters(1); // our insert waits on theirs
             duplicate.commit();
             response = run.get();
         }
@@ -101,19 +99,5 @@ class SetRaceTest {
             }
             assertThat(ps.executeUpdate()).isEqualTo(1);
         }
-    }
-
-    /** Polls pg_stat_activity (in autocommit) until a backend of this database waits on a lock. */
-    private void awaitBackendWaitingOnLock() throws Exception {
-        Instant giveUp = Instant.now().plus(Duration.ofSeconds(20));
-        while (Instant.now().isBefore(giveUp)) {
-            if (fixture.count("""
-                    SELECT count(*) FROM pg_stat_activity
-                    WHERE datname = current_database() AND wait_event_type = 'Lock'""") > 0) {
-                return;
-            }
-            Thread.sleep(10);
-        }
-        throw new AssertionError("the batch never waited on the other transaction's lock");
     }
 }

@@ -9,10 +9,10 @@ import io.billingsnapshot.testing.StallingEndpoint;
 import io.billingsnapshot.testing.TestSqs;
 import java.math.BigDecimal;
 import java.net.URI;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -24,6 +24,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.interceptor.Context;
@@ -42,15 +43,18 @@ class SqsDeltaPublisherTest {
 
     /** The invocation's time left for SQS: generous, so only a hang reaches it. */
     private static final Duration TIME_LEFT = Duration.ofSeconds(30);
-    private TestSqs sqs;
+
+    @RegisterExtension
+    static final TestSqs SQS = TestSqs.perClass();
+
     private StallingEndpoint endpoint;
     private final CallCounter calls = new CallCounter();
     private SqsClient client;
 
     @BeforeEach
     void setUp() {
-        sqs = TestSqs.start();
-        endpoint = StallingEndpoint.forwardingTo(sqs.endpoint().getPort());
+        SQS.resume(); // one test stops it
+        endpoint = StallingEndpoint.forwardingTo(SQS.endpoint().getPort());
         client = SqsClient.builder()
                 .endpointOverride(URI.create("http://localhost:" + endpoint.port()))
                 .region(Region.US_EAST_1)
@@ -64,12 +68,11 @@ class SqsDeltaPublisherTest {
     void tearDown() {
         client.close();
         endpoint.close();
-        sqs.close();
     }
 
     @Test
     void twentyFiveDeltasGoInThreeConcurrentCallsAndAllAreReportedAccepted() throws Exception {
-        String queue = sqs.createQueue("deltas");
+        String queue = SQS.createQueue("deltas-" + UUID.randomUUID());
         List<QuotaDelta> deltas = deltas(25);
 
         Set<UUID> accepted = publishWhileStalledUntilInFlight(3,
@@ -83,7 +86,7 @@ class SqsDeltaPublisherTest {
 
     @Test
     void concurrencyIsBoundedByThePool() throws Exception {
-        String queue = sqs.createQueue("deltas");
+        String queue = SQS.createQueue("deltas-" + UUID.randomUUID());
 
         Set<UUID> accepted = publishWhileStalledUntilInFlight(2,
                 () -> new SqsDeltaPublisher(client, queue, 2).publish(deltas(60), TIME_LEFT).accepted());
@@ -95,7 +98,7 @@ class SqsDeltaPublisherTest {
 
     @Test
     void onAFifoQueueEveryDeltaIsAcceptedOnceUnderItsDeltaId() {
-        String queue = sqs.createQueue("deltas.fifo");
+        String queue = SQS.createQueue("deltas-" + UUID.randomUUID() + ".fifo");
         List<QuotaDelta> deltas = deltas(12);
         SqsDeltaPublisher publisher = new SqsDeltaPublisher(client, queue);
 
@@ -107,8 +110,8 @@ class SqsDeltaPublisherTest {
 
     @Test
     void aStoppedServerAcceptsNothing() {
-        String queue = sqs.createQueue("deltas");
-        sqs.stop();
+        String queue = SQS.createQueue("deltas-" + UUID.randomUUID());
+        SQS.stop();
 
         assertThat(new SqsDeltaPublisher(client, queue).publish(deltas(25), TIME_LEFT).accepted()).isEmpty();
     }

@@ -11,6 +11,8 @@ import io.billingsnapshot.billing.QuotaDelta;
 import io.billingsnapshot.message.MessageCorpus;
 import io.billingsnapshot.metrics.Metric;
 import io.billingsnapshot.testing.BillingFixture;
+import io.billingsnapshot.testing.SqsEvents;
+import io.billingsnapshot.testing.SqsRecord;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -18,6 +20,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Malformed bodies mixed into real batches of good ones, delivered in the event shape Lambda
@@ -29,16 +32,14 @@ class BadInputInGoodBatchesTest {
     /** The event source mapping's default batch size. */
     private static final int BATCH_SIZE = 10;
 
-    private BillingFixture fixture;
-    private Ledger ledger;
+    @RegisterExtension
+    final BillingFixture fixture = new BillingFixture();
+    private final Ledger ledger = new Ledger(fixture.db);
+    private final BillingSnapshotHandler handler = fixture.handler();
     private CapturedLogs logs;
-    private BillingSnapshotHandler handler;
 
     @BeforeEach
-    void setUp() {
-        fixture = new BillingFixture();
-        ledger = new Ledger(fixture.db);
-        handler = fixture.handler();
+    void captureLogs() {
         logs = CapturedLogs.start();
     }
 
@@ -46,7 +47,6 @@ class BadInputInGoodBatchesTest {
     void tearDown() {
         logs.close();
         ledger.close();
-        fixture.close();
     }
 
     @Test

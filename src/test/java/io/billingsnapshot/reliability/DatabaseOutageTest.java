@@ -7,24 +7,24 @@ import static org.assertj.core.api.Assertions.within;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import io.billingsnapshot.BillingSnapshotHandler;
 import io.billingsnapshot.billing.QuotaDelta;
-import io.billingsnapshot.quota.DeltaJson;
 import io.billingsnapshot.testing.BillingFixture;
-import io.billingsnapshot.testing.RecordingMetrics;
-import io.billingsnapshot.testing.TestDatabase;
-import io.billingsnapshot.testing.FunctionEnvironment;
 import io.billingsnapshot.testing.MutableClock;
+import io.billingsnapshot.testing.RecordingMetrics;
+import io.billingsnapshot.testing.RestartablePostgres;
+import io.billingsnapshot.testing.SqsEvents;
+import io.billingsnapshot.testing.SqsRecord;
+import io.billingsnapshot.testing.TestDatabase;
 import io.billingsnapshot.testing.TestSqs;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The database goes away and comes back, for real: this test's own PostgreSQL server (not the
@@ -35,13 +35,14 @@ class DatabaseOutageTest {
 
     private static final Duration QUICKLY = Duration.ofSeconds(3);
 
-    @TempDir
-    Path dataDirectory;
+    @RegisterExtension
+    static final TestSqs SQS = TestSqs.perClass();
 
-    private RestartablePostgres postgres;
+    @RegisterExtension
+    final RestartablePostgres postgres = new RestartablePostgres();
+
     private TestDatabase.Db db;
     private Ledger ledger;
-    private TestSqs sqs;
     private String deltaQueueUrl;
     private final MutableClock clock = new MutableClock(BillingFixture.NOW);
     private final RecordingMetrics metrics = new RecordingMetrics();
@@ -50,22 +51,15 @@ class DatabaseOutageTest {
 
     @BeforeEach
     void setUp() {
-        postgres = new RestartablePostgres(dataDirectory);
         db = postgres.db();
-        ledger = new Ledger(db);
-        ledger.seedPrices();
-        sqs = TestSqs.start();
-        deltaQueueUrl = sqs.createQueue("quota-deltas");
-        Map<String, String> env = FunctionEnvironment.local(db, sqs, deltaQueueUrl);
-        // Small driver timeouts, so an unreachable database costs seconds, not the defaults' tens of seconds.
-        env.put("DB_CONNECT_TIMEOUT_SECONDS", "2");
-        env.put("DB_LOGIN_TIMEOUT_SECONDS", "3");
-        env.put("DB_SOCKET_TIMEOUT_SECONDS", "5");
+        ledger = Ledger.withPrices(db);
+        deltaQueueUrl = SQS.createQueue("quota-deltas-" + UUID.randomUUID());
+        Map<String, String> env = postgres.environment(SQS, deltaQueueUrl);
         env.put("OUTBOX_LEASE_SECONDS", "60");
         // Record by record: these tests pin the per-message path's partial progress; the
         // set-based path's all-or-nothing is FastPathReliabilityTest's.
         env.put("FAST_PATH_MIN_BATCH_SIZE", "0");
-        wired = new WiredHandler(env, sqs, clock, () -> metrics);
+        wired = new WiredHandler(env, SQS, clock, () -> metrics);
         handler = wired.handler;
     }
 
@@ -73,21 +67,19 @@ class DatabaseOutageTest {
     void tearDown() {
         ledger.close();
         wired.close();
-        sqs.close();
-        postgres.close();
     }
 
     @Test
     void batchesDuringAnOutageFailQuicklyAndTheSameHandlerResumesWhenTheDatabaseReturns() {
-        List<GoodMessage> messages = messages(12);
-        SQSBatchResponse before = handler.handleRequest(SqsEvents.of(standard(messages.subList(0, 4))), null);
+        List<GoodMessage> messages = ledger.goodMessages(12);
+        SQSBatchResponse before = handler.handleRequest(SqsEvents.of(GoodMessage.standard(messages.subList(0, 4))), null);
         assertThat(failedIds(before)).isEmpty();
 
         postgres.stop();
         List<SqsRecord> failed = new ArrayList<>();
         for (List<GoodMessage> batch : List.of(messages.subList(4, 8), messages.subList(8, 12))) {
             Instant start = Instant.now();
-            List<SqsRecord> records = standard(batch);
+            List<SqsRecord> records = GoodMessage.standard(batch);
             List<SqsRecord> failedNow = Redelivery.deliver(handler, records);
 
             assertThat(Duration.between(start, Instant.now())).isLessThan(QUICKLY);
@@ -99,7 +91,7 @@ class DatabaseOutageTest {
         postgres.start();
         assertThat(Redelivery.deliver(handler, failed)).as("redelivered to the same handler").isEmpty();
 
-        assertEveryMessageWrittenAndPublishedOnce(messages, drainDeltas());
+        assertEveryMessageWrittenAndPublishedOnce(messages, SQS.drainDeltas(deltaQueueUrl));
     }
 
     /**
@@ -111,18 +103,12 @@ class DatabaseOutageTest {
     @Test
     void theDatabaseStoppingMidBatchFailsTheWholeBatchAndRedeliveryLosesAndDoublesNothing() throws Exception {
         SlowInserts.install(db);
-        List<GoodMessage> messages = messages(6);
+        List<GoodMessage> messages = ledger.goodMessages(6);
         SlowInserts.slow(db, messages.get(2).request().requestLogId(), Duration.ofSeconds(30));
-        List<SqsRecord> records = standard(messages);
+        List<SqsRecord> records = GoodMessage.standard(messages);
 
-        CompletableFuture<List<SqsRecord>> run = CompletableFuture.supplyAsync(() -> Redelivery.deliver(handler, records));
-        SlowInserts.awaitSleepingBackend(db, Duration.ofSeconds(20));
-        postgres.stop();
-        List<SqsRecord> failed = run.get();
+        List<SqsRecord> failed = Redelivery.deliverStoppingTheServerMidInsert(handler, records, postgres);
 
-        assertThat(failed).extracting(SqsRecord::messageId)
-                .containsExactlyElementsOf(records.stream().map(SqsRecord::messageId).toList());
-        postgres.start();
         assertThat(ledger.snapshots()).as("the two records before the stop committed").isEqualTo(2);
         assertThat(ledger.snapshots(messages.get(2).request().requestLogId())).as("the one in flight rolled back")
                 .isZero();
@@ -130,10 +116,10 @@ class DatabaseOutageTest {
 
         SlowInserts.clear(db);
         assertThat(Redelivery.deliver(handler, failed)).isEmpty();
-        List<QuotaDelta> published = drainDeltas();
+        List<QuotaDelta> published = SQS.drainDeltas(deltaQueueUrl);
         clock.advance(Duration.ofSeconds(61)); // past the lease the failed invocation held on its deltas
         assertThat(failedIds(handler.handleRequest(SqsEvents.of(List.of()), null))).isEmpty();
-        published.addAll(drainDeltas());
+        published.addAll(SQS.drainDeltas(deltaQueueUrl));
 
         assertEveryMessageWrittenAndPublishedOnce(messages, published);
     }
@@ -147,21 +133,5 @@ class DatabaseOutageTest {
         }
         assertThat(published).hasSize(messages.size());
         assertThat(ledger.outboxRows()).isZero();
-    }
-
-    private List<GoodMessage> messages(int count) {
-        List<GoodMessage> messages = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            messages.add(new GoodMessage("m" + i, ledger.request(), 10_000 * (i + 1), 3_000 * (i + 1)));
-        }
-        return messages;
-    }
-
-    private static List<SqsRecord> standard(List<GoodMessage> messages) {
-        return messages.stream().map(GoodMessage::standard).toList();
-    }
-
-    private List<QuotaDelta> drainDeltas() {
-        return new ArrayList<>(sqs.drain(deltaQueueUrl).stream().map(DeltaJson::read).toList()); // callers add to it
     }
 }

@@ -9,14 +9,16 @@ import io.billingsnapshot.reliability.FifoPlan.Kind;
 import io.billingsnapshot.reliability.FifoPlan.Planned;
 import io.billingsnapshot.testing.BillingFixture;
 import io.billingsnapshot.testing.BillingFixture.Request;
+import io.billingsnapshot.testing.SqsEvents;
+import io.billingsnapshot.testing.SqsRecord;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * On a FIFO source, a failed record must fail the later records of its message group (SQS
@@ -29,21 +31,14 @@ class FifoGroupFailureTest {
     private static final long SEED = 0x5EED_F1F0L;
     private static final int TRIES = 16;
 
-    private BillingFixture fixture;
-    private Ledger ledger;
-    private BillingSnapshotHandler handler;
-
-    @BeforeEach
-    void setUp() {
-        fixture = new BillingFixture();
-        ledger = new Ledger(fixture.db);
-        handler = fixture.handler();
-    }
+    @RegisterExtension
+    final BillingFixture fixture = new BillingFixture();
+    private final Ledger ledger = new Ledger(fixture.db);
+    private final BillingSnapshotHandler handler = fixture.handler();
 
     @AfterEach
-    void tearDown() {
+    void closeLedger() {
         ledger.close();
-        fixture.close();
     }
 
     @Test
@@ -101,7 +96,7 @@ class FifoGroupFailureTest {
             List<Planned> batch = randomBatch(random, "t" + attempt + "-");
             String context = "seed " + SEED + ", try " + attempt + ", delta queue " + (sqsDown ? "gone" : "up") + ": " + batch;
             if (sqsDown) {
-                deleteDeltaQueue(); // cheaper than stopping the server, and as real: SQS refuses every delta
+                fixture.deleteDeltaQueue(); // cheaper than stopping the server, and as real: SQS refuses every delta
             }
 
             Set<String> failed = new HashSet<>(failedIds(handler.handleRequest(SqsEvents.of(records(batch)), null)));
@@ -110,7 +105,7 @@ class FifoGroupFailureTest {
             assertWritten(batch, FifoPlan.writtenByFirstDelivery(batch));
 
             if (sqsDown) {
-                fixture.sqs.createQueue("quota-deltas");
+                fixture.recreateDeltaQueue();
             }
             batch.stream().filter(p -> p.kind() == Kind.LOG_MISSING).forEach(p -> ledger.insertLog(p.message().request()));
             List<SqsRecord> pending = batch.stream().filter(p -> failed.contains(p.id()))
@@ -126,12 +121,6 @@ class FifoGroupFailureTest {
             assertPublishedOnce(batch, FifoPlan.ids(batch, kind -> kind == Kind.GOOD || kind == Kind.LOG_MISSING),
                     fixture.drainDeltas());
             assertThat(ledger.outboxRows()).as(context).isZero();
-        }
-    }
-
-    private void deleteDeltaQueue() {
-        try (var sqs = fixture.sqs.client()) {
-            sqs.deleteQueue(r -> r.queueUrl(fixture.deltaQueueUrl));
         }
     }
 

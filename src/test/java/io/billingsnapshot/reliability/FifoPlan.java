@@ -1,5 +1,6 @@
 package io.billingsnapshot.reliability;
 
+import io.billingsnapshot.testing.SqsRecord;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;

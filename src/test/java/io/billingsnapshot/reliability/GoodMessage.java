@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.billingsnapshot.billing.Adjustment;
 import io.billingsnapshot.billing.QuotaDelta;
 import io.billingsnapshot.testing.BillingFixture.Request;
+import io.billingsnapshot.testing.SqsRecord;
 import java.math.BigDecimal;
 import java.util.Collection;
 import java.util.List;
@@ -24,6 +25,10 @@ record GoodMessage(String messageId, Request request, int promptTokens, int comp
 
     SqsRecord standard() {
         return SqsRecord.standard(messageId, body());
+    }
+
+    static List<SqsRecord> standard(List<GoodMessage> messages) {
+        return messages.stream().map(GoodMessage::standard).toList();
     }
 
     SqsRecord fifo(String groupId) {

@@ -6,6 +6,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -22,8 +24,15 @@ final class Ledger implements AutoCloseable {
         this.db = db;
     }
 
+    /** A ledger of a database of the test's own, with gpt-4o priced as BillingFixture prices it. */
+    static Ledger withPrices(TestDatabase.Db db) {
+        Ledger ledger = new Ledger(db);
+        ledger.seedPrices();
+        return ledger;
+    }
+
     /** gpt-4o at $2 and $8 per million tokens, as BillingFixture seeds it. */
-    void seedPrices() {
+    private void seedPrices() {
         execute("""
                 INSERT INTO billing_model_prices (model, input_price_per_million, output_price_per_million, source)
                 VALUES ('gpt-4o', 2, 8, 'litellm')""");
@@ -43,6 +52,15 @@ final class Ledger implements AutoCloseable {
         execute("INSERT INTO api_keys (id) VALUES (?)", r.apiKeyId());
         execute("INSERT INTO upstreams (id) VALUES (?)", r.upstreamId());
         return r;
+    }
+
+    /** Valid messages m0, m1, … for as many fresh requests, each with more tokens than the one before. */
+    List<GoodMessage> goodMessages(int count) {
+        List<GoodMessage> messages = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            messages.add(new GoodMessage("m" + i, request(), 10_000 * (i + 1), 3_000 * (i + 1)));
+        }
+        return messages;
     }
 
     void insertLog(Request r) {

@@ -8,6 +8,7 @@ import io.billingsnapshot.metrics.Gauge;
 import io.billingsnapshot.quota.DeltaJson;
 import io.billingsnapshot.testing.BillingFixture;
 import io.billingsnapshot.testing.RecordingMetrics;
+import io.billingsnapshot.testing.SqsEvents;
 import java.math.BigDecimal;
 import java.sql.Timestamp;
 import java.time.Clock;

@@ -1,12 +1,18 @@
 package io.billingsnapshot.reliability;
 
 import static io.billingsnapshot.testing.BillingFixture.failedIds;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import io.billingsnapshot.BillingSnapshotHandler;
+import io.billingsnapshot.testing.RestartablePostgres;
+import io.billingsnapshot.testing.SqsEvents;
+import io.billingsnapshot.testing.SqsRecord;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * SQS's side of partial batch failures, in miniature: the records a response reports failed
@@ -28,6 +34,23 @@ final class Redelivery {
             Set<String> failedIds = new HashSet<>(failedIds(handler.handleRequest(SqsEvents.of(batch), null)));
             batch.stream().filter(r -> failedIds.contains(r.messageId())).map(SqsRecord::redelivered).forEach(failed::add);
         }
+        return failed;
+    }
+
+    /**
+     * Delivers the records while the server stops under the slowed insert of one of them (see
+     * {@link SlowInserts#slow}), then starts it again; asserts every record was reported failed
+     * and returns them, ready for redelivery.
+     */
+    static List<SqsRecord> deliverStoppingTheServerMidInsert(BillingSnapshotHandler handler, List<SqsRecord> records,
+            RestartablePostgres postgres) throws Exception {
+        CompletableFuture<List<SqsRecord>> run = CompletableFuture.supplyAsync(() -> deliver(handler, records));
+        SlowInserts.awaitSleepingBackend(postgres.db(), Duration.ofSeconds(20));
+        postgres.stop();
+        List<SqsRecord> failed = run.get();
+        assertThat(failed).extracting(SqsRecord::messageId)
+                .containsExactlyElementsOf(records.stream().map(SqsRecord::messageId).toList());
+        postgres.start();
         return failed;
     }
 

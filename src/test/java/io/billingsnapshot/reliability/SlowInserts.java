@@ -9,6 +9,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -112,21 +113,25 @@ final class SlowInserts {
     /** The pid of the backend sleeping in the trigger, once there is one. */
     static int awaitSleepingBackend(TestDatabase.Db db, Duration giveUp) throws InterruptedException {
         Instant until = Instant.now().plus(giveUp);
-        try (Connection c = db.connect(); Statement s = c.createStatement()) {
-            while (Instant.now().isBefore(until)) {
-                try (ResultSet rs = s.executeQuery("""
-                        SELECT pid FROM pg_stat_activity
-                        WHERE datname = current_database() AND wait_event = 'PgSleep' AND pid <> pg_backend_pid()""")) {
-                    if (rs.next()) {
-                        return rs.getInt(1);
-                    }
-                }
-                Thread.sleep(10);
+        while (Instant.now().isBefore(until)) {
+            Optional<Integer> pid = sleepingBackend(db);
+            if (pid.isPresent()) {
+                return pid.get();
             }
+            Thread.sleep(10);
+        }
+        throw new AssertionError("no backend reached the slow snapshot write within " + giveUp);
+    }
+
+    /** The pid of a backend sleeping in the trigger now, if any. */
+    static Optional<Integer> sleepingBackend(TestDatabase.Db db) {
+        try (Connection c = db.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("""
+                SELECT pid FROM pg_stat_activity
+                WHERE datname = current_database() AND wait_event = 'PgSleep' AND pid <> pg_backend_pid()""")) {
+            return rs.next() ? Optional.of(rs.getInt(1)) : Optional.empty();
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
-        throw new AssertionError("no backend reached the slow snapshot write within " + giveUp);
     }
 
     /** Kills a backend from another connection, as an operator or a failover would. */

@@ -12,9 +12,11 @@ import io.billingsnapshot.db.DatabaseConnections;
 import io.billingsnapshot.db.JdbcEndpoint;
 import io.billingsnapshot.metrics.Gauge;
 import io.billingsnapshot.quota.SqsDeltaPublisher;
-import io.billingsnapshot.soak.FakeLambdaContext;
 import io.billingsnapshot.testing.BillingFixture;
+import io.billingsnapshot.testing.FakeLambdaContext;
 import io.billingsnapshot.testing.RecordingMetrics;
+import io.billingsnapshot.testing.SqsEvents;
+import io.billingsnapshot.testing.SqsRecord;
 import io.billingsnapshot.testing.StallingEndpoint;
 import java.time.Clock;
 import java.time.Duration;
@@ -74,7 +76,7 @@ class StalledDependencyTest {
         RecordingMetrics.Factory metrics = RecordingMetrics.factory();
         BillingSnapshotHandler stalled = handler(environment(fixture.db.url()),
                 sqsClientTo(stalledSqs), metrics);
-        List<GoodMessage> messages = messages(3);
+        List<GoodMessage> messages = ledger.goodMessages(3);
 
         Answer answer = invoke(stalled, messages);
 
@@ -101,7 +103,7 @@ class StalledDependencyTest {
                 RecordingMetrics.factory());
         handler.handleRequest(SqsEvents.of(List.of()), FakeLambdaContext.startingNow(PLENTY, clock)); // warm
         network.stall();
-        List<GoodMessage> messages = messages(3);
+        List<GoodMessage> messages = ledger.goodMessages(3);
 
         Answer answer = invoke(handler, messages);
 
@@ -119,7 +121,7 @@ class StalledDependencyTest {
         RecordingMetrics.Factory metrics = RecordingMetrics.factory();
         BillingSnapshotHandler handler = handler(environment(throughPort(silentDatabase.port())),
                 fixture.sqs.client(), metrics);
-        List<GoodMessage> messages = messages(2);
+        List<GoodMessage> messages = ledger.goodMessages(2);
 
         Answer answer = invoke(handler, messages);
 
@@ -148,14 +150,14 @@ class StalledDependencyTest {
     private Answer invoke(BillingSnapshotHandler handler, List<GoodMessage> messages) {
         FakeLambdaContext context = FakeLambdaContext.startingNow(BUDGET, clock);
         Instant start = clock.instant();
-        SQSBatchResponse response = handler.handleRequest(SqsEvents.of(standard(messages)), context);
+        SQSBatchResponse response = handler.handleRequest(SqsEvents.of(GoodMessage.standard(messages)), context);
         return new Answer(response, Duration.between(start, clock.instant()));
     }
 
     /** SQS redelivers the failed records to a handler whose database and queue both answer. */
     private List<QuotaDelta> redeliverToHealthyDependencies(List<GoodMessage> messages) {
         BillingSnapshotHandler healthy = fixture.handler(clock);
-        List<SqsRecord> redelivered = standard(messages).stream().map(SqsRecord::redelivered).toList();
+        List<SqsRecord> redelivered = GoodMessage.standard(messages).stream().map(SqsRecord::redelivered).toList();
         assertThat(failedIds(healthy.handleRequest(SqsEvents.of(redelivered),
                 FakeLambdaContext.startingNow(PLENTY, clock)))).isEmpty();
         assertThat(ledger.outboxRows()).isZero();
@@ -198,17 +200,5 @@ class StalledDependencyTest {
     private <T extends AutoCloseable> T closing(T resource) {
         closeAfter.add(0, resource);
         return resource;
-    }
-
-    private List<GoodMessage> messages(int count) {
-        List<GoodMessage> messages = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            messages.add(new GoodMessage("m" + i, ledger.request(), 10_000 * (i + 1), 3_000 * (i + 1)));
-        }
-        return messages;
-    }
-
-    private static List<SqsRecord> standard(List<GoodMessage> messages) {
-        return messages.stream().map(GoodMessage::standard).toList();
     }
 }

@@ -6,13 +6,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import io.billingsnapshot.BillingSnapshotHandler;
 import io.billingsnapshot.billing.QuotaDelta;
-import io.billingsnapshot.soak.FakeLambdaContext;
 import io.billingsnapshot.testing.Await;
 import io.billingsnapshot.testing.BillingFixture;
+import io.billingsnapshot.testing.FakeLambdaContext;
 import io.billingsnapshot.testing.MutableClock;
+import io.billingsnapshot.testing.SqsEvents;
+import io.billingsnapshot.testing.SqsRecord;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,14 +69,14 @@ class TimeBudgetTest {
 
     @Test
     void aBatchThatWouldRunPastTheTimeoutStopsEarlyAndAnswersInTimeWithTheRestFailedAndUnwritten() throws Exception {
-        List<GoodMessage> messages = messages(6);
+        List<GoodMessage> messages = ledger.goodMessages(6);
         SlowInserts.holdAtGate(fixture.db, messages.get(2).request().requestLogId());
         FakeLambdaContext context = FakeLambdaContext.startingNow(Duration.ofSeconds(3), clock);
 
         SQSBatchResponse response;
         try (SlowInserts.Gate gate = SlowInserts.closedGate(fixture.db)) {
             CompletableFuture<SQSBatchResponse> answer = CompletableFuture.supplyAsync(
-                    () -> handler.handleRequest(SqsEvents.of(standard(messages)), context));
+                    () -> handler.handleRequest(SqsEvents.of(GoodMessage.standard(messages)), context));
             gate.awaitWriterWaiting();
             // The third write started before the 1.5 s cut-off and is still waiting when the clock
             // passes it: its statement, bounded by the time left when it started, is cancelled and
@@ -99,7 +100,7 @@ class TimeBudgetTest {
         assertThat(ledger.outboxRows()).isZero();
 
         SlowInserts.clear(fixture.db);
-        List<SqsRecord> redelivered = standard(messages.subList(2, 6)).stream().map(SqsRecord::redelivered).toList();
+        List<SqsRecord> redelivered = GoodMessage.standard(messages.subList(2, 6)).stream().map(SqsRecord::redelivered).toList();
         assertThat(failedIds(handler.handleRequest(SqsEvents.of(redelivered),
                 FakeLambdaContext.startingNow(PLENTY, clock)))).isEmpty();
         published.addAll(fixture.drainDeltas());
@@ -109,26 +110,14 @@ class TimeBudgetTest {
 
     @Test
     void aBatchGivenLessTimeThanTheReserveStartsNothingAndAnswersAtOnce() {
-        List<GoodMessage> messages = messages(3);
+        List<GoodMessage> messages = ledger.goodMessages(3);
         FakeLambdaContext context = FakeLambdaContext.startingNow(RESERVE.minusMillis(500), clock);
 
-        SQSBatchResponse response = handler.handleRequest(SqsEvents.of(standard(messages)), context);
+        SQSBatchResponse response = handler.handleRequest(SqsEvents.of(GoodMessage.standard(messages)), context);
 
         assertThat(clock.instant()).isBefore(context.deadline());
         assertThat(failedIds(response)).containsExactly("m0", "m1", "m2");
         assertThat(ledger.snapshots()).isZero();
         assertThat(ledger.outboxRows()).isZero();
-    }
-
-    private List<GoodMessage> messages(int count) {
-        List<GoodMessage> messages = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            messages.add(new GoodMessage("m" + i, ledger.request(), 10_000 * (i + 1), 3_000 * (i + 1)));
-        }
-        return messages;
-    }
-
-    private static List<SqsRecord> standard(List<GoodMessage> messages) {
-        return messages.stream().map(GoodMessage::standard).toList();
     }
 }

@@ -9,7 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.billingsnapshot.RerateHandler;
 import io.billingsnapshot.billing.QuotaDelta;
-import io.billingsnapshot.soak.FakeLambdaContext;
+import io.billingsnapshot.testing.FakeLambdaContext;
 import io.billingsnapshot.testing.BillingFixture;
 import java.math.BigDecimal;
 import java.time.Clock;

@@ -7,7 +7,6 @@ import io.billingsnapshot.Wiring;
 import io.billingsnapshot.billing.QuotaDelta;
 import io.billingsnapshot.Config;
 import io.billingsnapshot.db.DatabaseConnections;
-import io.billingsnapshot.quota.DeltaJson;
 import io.billingsnapshot.quota.SqsDeltaPublisher;
 import java.sql.ResultSet;
 import java.time.Clock;
@@ -25,7 +24,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 /**
  * A real database and a real SQS queue with gateway rows seeded, and handlers wired to them
  * the way Lambda wires the function (only the clock and the metrics are the test's). As a
- * {@code @RegisterExtension} field it is made fresh for each test and closed after it.
+ * {@code @RegisterExtension} field it is made fresh for each test and closed after it. The
+ * queue is its own, on the run's one SQS server ({@link TestSqs#shared()}).
  */
 public final class BillingFixture implements AutoCloseable, AfterEachCallback {
 
@@ -35,14 +35,16 @@ public final class BillingFixture implements AutoCloseable, AfterEachCallback {
     public final TestDatabase.Db db;
     public final TestSqs sqs;
     public final String deltaQueueUrl;
+    private final String deltaQueueName = "quota-deltas-" + UUID.randomUUID();
     public final RecordingMetrics metrics = new RecordingMetrics();
     private final SqsClient sqsClient;
     private final List<DatabaseConnections> opened = new ArrayList<>();
 
     public BillingFixture() {
         db = TestDatabase.server().createDatabase();
-        sqs = TestSqs.start();
-        deltaQueueUrl = sqs.createQueue("quota-deltas");
+        sqs = TestSqs.shared();
+        sqs.resume(); // a test before this one may have stopped it
+        deltaQueueUrl = sqs.createQueue(deltaQueueName);
         sqsClient = sqs.client();
         // $2 per million input tokens, $8 per million output tokens.
         db.execute("""
@@ -111,29 +113,46 @@ public final class BillingFixture implements AutoCloseable, AfterEachCallback {
         }
     }
 
-    public static SQSEvent.SQSMessage record(String messageId, String body) {
-        SQSEvent.SQSMessage m = new SQSEvent.SQSMessage();
-        m.setMessageId(messageId);
-        m.setBody(body);
-        m.setEventSource("aws:sqs");
-        m.setEventSourceArn("arn:aws:sqs:us-east-1:123456789012:request-completions");
-        m.setAttributes(Map.of("SentTimestamp", Long.toString(NOW.toEpochMilli()), "ApproximateReceiveCount", "1"));
-        return m;
+    /** A record of a standard queue, delivered for the first time. */
+    public static SqsRecord record(String messageId, String body) {
+        return SqsRecord.standard(messageId, body);
     }
 
-    public static SQSEvent event(SQSEvent.SQSMessage... records) {
-        SQSEvent event = new SQSEvent();
-        event.setRecords(List.of(records));
-        return event;
+    public static SQSEvent event(SqsRecord... records) {
+        return SqsEvents.of(records);
+    }
+
+    public static SQSEvent event(List<SqsRecord> records) {
+        return SqsEvents.of(records);
     }
 
     public static List<String> failedIds(SQSBatchResponse response) {
         return response.getBatchItemFailures().stream().map(SQSBatchResponse.BatchItemFailure::getItemIdentifier).toList();
     }
 
+    /** Deletes the quota-delta queue: SQS refuses every delta until {@link #recreateDeltaQueue()}. */
+    public void deleteDeltaQueue() {
+        sqsClient.deleteQueue(r -> r.queueUrl(deltaQueueUrl));
+    }
+
+    /** The quota-delta queue again, at the same URL, empty. */
+    public void recreateDeltaQueue() {
+        sqs.createQueue(deltaQueueName);
+    }
+
     /** Every delta on the quota queue now (received and deleted). */
     public List<QuotaDelta> drainDeltas() {
-        return new ArrayList<>(sqs.drain(deltaQueueUrl).stream().map(DeltaJson::read).toList()); // callers add to it
+        return sqs.drainDeltas(deltaQueueUrl);
+    }
+
+    /**
+     * Waits until at least {@code waiters} sessions of this database wait on a lock, polling
+     * pg_stat_activity in autocommit (inside a transaction it is a frozen snapshot).
+     */
+    public void awaitLockWaiters(int waiters) throws Exception {
+        Await.until(waiters + " sessions waiting on a lock", () -> count("""
+                SELECT count(*) FROM pg_stat_activity
+                WHERE datname = current_database() AND wait_event_type = 'Lock'""") >= waiters);
     }
 
     public long count(String sql, Object... params) {
@@ -172,6 +191,5 @@ public final class BillingFixture implements AutoCloseable, AfterEachCallback {
     public void close() {
         opened.forEach(DatabaseConnections::close);
         sqsClient.close();
-        sqs.close();
     }
 }

@@ -8,10 +8,8 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 
@@ -49,8 +47,8 @@ public final class RandomWorld {
 
     private final Random random;
     private final List<Sql> setup = new ArrayList<>();
-    private final List<SQSEvent.SQSMessage> records = new ArrayList<>();
-    private final List<List<SQSEvent.SQSMessage>> batches = new ArrayList<>();
+    private final List<SqsRecord> records = new ArrayList<>();
+    private final List<List<SqsRecord>> batches = new ArrayList<>();
     private final List<Sql> catalogChanges = new ArrayList<>();
     private boolean skipsRows;
     private final List<UUID> users = new ArrayList<>();
@@ -75,11 +73,7 @@ public final class RandomWorld {
 
     /** The batches, in the order they are processed; {@link #applyCatalogChangesTo} goes between them. */
     public List<SQSEvent> events() {
-        return batches.stream().map(records -> {
-            SQSEvent event = new SQSEvent();
-            event.setRecords(List.copyOf(records));
-            return event;
-        }).toList();
+        return batches.stream().map(SqsEvents::of).toList();
     }
 
     /** True when a trigger skips one request's row (its records fail, and a set splits to find them). */
@@ -243,8 +237,8 @@ public final class RandomWorld {
         }
     }
 
-    private List<SQSEvent.SQSMessage> batch() {
-        List<SQSEvent.SQSMessage> batch = new ArrayList<>();
+    private List<SqsRecord> batch() {
+        List<SqsRecord> batch = new ArrayList<>();
         boolean fifo = chance(0.25);
         int size = chance(0.2) ? 1 + random.nextInt(3) : 2 + random.nextInt(40);
         for (int i = 0; i < size; i++) {
@@ -255,16 +249,12 @@ public final class RandomWorld {
             } else if (kind < 0.14) {
                 body = message(uuid());
             } else if (kind < 0.3 && !records.isEmpty()) {
-                body = records.get(random.nextInt(records.size())).getBody(); // a redelivery
+                body = records.get(random.nextInt(records.size())).body(); // a redelivery
             } else {
                 body = message(pick(logs));
             }
-            SQSEvent.SQSMessage record = BillingFixture.record("b" + batches.size() + "m" + i, body);
-            if (fifo) {
-                Map<String, String> attributes = new HashMap<>(record.getAttributes());
-                attributes.put("MessageGroupId", "group-" + random.nextInt(3));
-                record.setAttributes(attributes);
-            }
+            String id = "b" + batches.size() + "m" + i;
+            SqsRecord record = fifo ? SqsRecord.fifo(id, "group-" + random.nextInt(3), body) : SqsRecord.standard(id, body);
             records.add(record);
             batch.add(record);
         }

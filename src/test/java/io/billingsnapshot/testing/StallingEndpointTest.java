@@ -5,18 +5,23 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /** The stalling endpoint in front of a real SQS server: forwards, stalls, refuses, forwards again. */
 class StallingEndpointTest {
 
+    @RegisterExtension
+    static final TestSqs SQS = TestSqs.perClass();
+
     @Test
     void aStalledEndpointAcceptsTheCallButNeverAnswersUntilItForwardsAgain() {
-        try (TestSqs sqs = TestSqs.start(); StallingEndpoint endpoint = StallingEndpoint.forwardingTo(
-                sqs.endpoint().getPort()); SqsClient client = TestSqs.client(URI.create("http://localhost:" + endpoint.port()))) {
-            String queue = sqs.createQueue("q");
+        try (StallingEndpoint endpoint = StallingEndpoint.forwardingTo(SQS.endpoint().getPort());
+                SqsClient client = TestSqs.client(URI.create("http://localhost:" + endpoint.port()))) {
+            String queue = SQS.createQueue("q-" + UUID.randomUUID());
             client.sendMessage(r -> r.queueUrl(queue).messageBody("before"));
 
             endpoint.stall();
@@ -27,15 +32,15 @@ class StallingEndpointTest {
             endpoint.forward();
             client.sendMessage(r -> r.queueUrl(queue).messageBody("after"));
 
-            assertThat(sqs.drain(queue)).contains("before", "after");
+            assertThat(SQS.drain(queue)).contains("before", "after");
         }
     }
 
     @Test
     void aRefusingEndpointFailsCallsAtOnceAndRecoversWhenItForwards() {
-        try (TestSqs sqs = TestSqs.start(); StallingEndpoint endpoint = StallingEndpoint.forwardingTo(
-                sqs.endpoint().getPort()); SqsClient client = TestSqs.client(URI.create("http://localhost:" + endpoint.port()))) {
-            String queue = sqs.createQueue("q");
+        try (StallingEndpoint endpoint = StallingEndpoint.forwardingTo(SQS.endpoint().getPort());
+                SqsClient client = TestSqs.client(URI.create("http://localhost:" + endpoint.port()))) {
+            String queue = SQS.createQueue("q-" + UUID.randomUUID());
 
             endpoint.refuse();
             assertThatThrownBy(() -> client.sendMessage(r -> r.queueUrl(queue).messageBody("refused")))
@@ -43,7 +48,7 @@ class StallingEndpointTest {
             endpoint.forward();
             client.sendMessage(r -> r.queueUrl(queue).messageBody("after"));
 
-            assertThat(sqs.drain(queue)).containsExactly("after");
+            assertThat(SQS.drain(queue)).containsExactly("after");
         }
     }
 }

@@ -1,13 +1,15 @@
 package io.billingsnapshot.testing;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
+import io.billingsnapshot.billing.QuotaDelta;
+import io.billingsnapshot.quota.DeltaJson;
 import java.net.URI;
 import java.util.List;
 import org.elasticmq.NodeAddress;
 import org.elasticmq.rest.sqs.SQSRestServer;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -19,21 +21,63 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * An embedded SQS-compatible server (ElasticMQ) on a loopback port, speaking the real SQS
  * protocol to the real AWS SDK client. It can be stopped and started again on the same
  * port, so tests can make publishing fail for real and then recover.
+ *
+ * <p>As a JUnit extension, one server for the test class:
+ * {@code @RegisterExtension static final TestSqs SQS = TestSqs.perClass();} starts it before
+ * the class's first test and stops it after its last; {@link #sqs()} is a client of it.
  */
-public final class TestSqs implements AutoCloseable {
+public final class TestSqs implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
+
+    private static TestSqs shared;
 
     private final int port;
     private final java.util.Set<String> queues = new java.util.LinkedHashSet<>();
     private SQSRestServer server;
+    private SqsClient sharedClient;
 
     private TestSqs(int port) {
         this.port = port;
     }
 
     public static TestSqs start() {
-        TestSqs sqs = new TestSqs(freePort());
+        TestSqs sqs = new TestSqs(FreePort.find());
         sqs.resume();
         return sqs;
+    }
+
+    /**
+     * The one server of this test JVM, for fixtures that need only queues of their own: started
+     * once, not per test. A test may stop it (the next fixture resumes it); the JVM's exit closes it.
+     */
+    public static synchronized TestSqs shared() {
+        if (shared == null) {
+            shared = start();
+            Runtime.getRuntime().addShutdownHook(new Thread(shared::close));
+        }
+        return shared;
+    }
+
+    /** A server for one test class, started and stopped by JUnit (register it as a static extension). */
+    public static TestSqs perClass() {
+        return new TestSqs(FreePort.find());
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        resume();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
+    }
+
+    /** One client of this server, closed with it. */
+    public synchronized SqsClient sqs() {
+        if (sharedClient == null) {
+            sharedClient = client();
+        }
+        return sharedClient;
     }
 
     public synchronized void resume() {
@@ -85,6 +129,11 @@ public final class TestSqs implements AutoCloseable {
         }
     }
 
+    /** Every quota delta on the queue now (received and deleted), in a list the caller may add to. */
+    public List<QuotaDelta> drainDeltas(String queueUrl) {
+        return new java.util.ArrayList<>(drain(queueUrl).stream().map(DeltaJson::read).toList());
+    }
+
     /** Receives and deletes every message on the queue now; their bodies, in the order received. */
     public List<String> drain(String queueUrl) {
         List<String> bodies = new java.util.ArrayList<>();
@@ -104,15 +153,11 @@ public final class TestSqs implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        stop();
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    public synchronized void close() {
+        if (sharedClient != null) {
+            sharedClient.close();
+            sharedClient = null;
         }
+        stop();
     }
 }

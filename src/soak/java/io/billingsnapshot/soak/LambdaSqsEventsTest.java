@@ -14,32 +14,24 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
+@Tag("soak")
 class LambdaSqsEventsTest {
 
     private static final MappingSettings ONE_POLLER = MappingSettings.defaults().withPollers(1)
             .withVisibilityTimeoutSeconds(5).withTimeBudget(Duration.ofSeconds(10));
 
-    private static TestSqs server;
-    private static SqsClient sqs;
+    @RegisterExtension
+    static final TestSqs SERVER = TestSqs.perClass();
 
-    @BeforeAll
-    static void startSqs() {
-        server = TestSqs.start();
-        sqs = server.client();
-    }
+    private final SqsClient sqs = SERVER.sqs();
 
-    @AfterAll
-    static void stopSqs() {
-        sqs.close();
-        server.close();
-    }
 
     @Test
     void handsTheHandlerTheRecordLambdaWouldBuildFromAStandardQueueMessage() throws Exception {

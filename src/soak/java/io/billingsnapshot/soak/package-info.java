@@ -1,5 +1,5 @@
 /**
- * The chaos soak's harness (test scope), usable with any handler:
+ * The chaos soak's harness (src/soak/java, compiled with the tests), usable with any handler:
  * <ul>
  *   <li>{@link io.billingsnapshot.soak.SourceQueue}: a source queue and its DLQ, wired by
  *       the queue's own RedrivePolicy, with a ledger of what was sent;</li>

@@ -8,31 +8,23 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /** The harness end to end, the way the soak will use it, with a toy handler in place of the real one. */
+@Tag("soak")
 class SoakHarnessWiringTest {
 
     private static final MappingSettings FAST = MappingSettings.defaults().withPollers(3).withBatchSize(5)
             .withVisibilityTimeoutSeconds(5).withTimeBudget(Duration.ofSeconds(20));
 
-    private static TestSqs server;
-    private static SqsClient sqs;
+    @RegisterExtension
+    static final TestSqs SERVER = TestSqs.perClass();
 
-    @BeforeAll
-    static void startSqs() {
-        server = TestSqs.start();
-        sqs = server.client();
-    }
+    private final SqsClient sqs = SERVER.sqs();
 
-    @AfterAll
-    static void stopSqs() {
-        sqs.close();
-        server.close();
-    }
 
     private record Run(MappingReport mapping, DeltaCollector deltas, ConservationResult conservation) {
     }

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.billingsnapshot.testing.TestSqs;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 
@@ -15,22 +15,14 @@ import software.amazon.awssdk.services.sqs.model.Message;
  * What the driver relies on ElasticMQ for, pinned so that an upgrade that changes it
  * fails here rather than quietly weakening the soak.
  */
+@Tag("soak")
 class ElasticMqAssumptionsTest {
 
-    private static TestSqs server;
-    private static SqsClient sqs;
+    @RegisterExtension
+    static final TestSqs SERVER = TestSqs.perClass();
 
-    @BeforeAll
-    static void startSqs() {
-        server = TestSqs.start();
-        sqs = server.client();
-    }
+    private final SqsClient sqs = SERVER.sqs();
 
-    @AfterAll
-    static void stopSqs() {
-        sqs.close();
-        server.close();
-    }
 
     private List<Message> receive(String url) {
         return sqs.receiveMessage(r -> r.queueUrl(url).maxNumberOfMessages(10).visibilityTimeout(30)

@@ -11,33 +11,24 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
+@Tag("soak")
 class EventSourceMappingDriverFifoTest {
 
     private static final MappingSettings FAST = MappingSettings.defaults()
             .withPollers(3).withBatchSize(3).withVisibilityTimeoutSeconds(5).withRetryDelaySeconds(0)
             .withInvocationTimeout(Duration.ofSeconds(5)).withTimeBudget(Duration.ofSeconds(15));
 
-    private static TestSqs server;
-    private static SqsClient sqs;
+    @RegisterExtension
+    static final TestSqs SERVER = TestSqs.perClass();
 
-    @BeforeAll
-    static void startSqs() {
-        server = TestSqs.start();
-        sqs = server.client();
-    }
+    private final SqsClient sqs = SERVER.sqs();
 
-    @AfterAll
-    static void stopSqs() {
-        sqs.close();
-        server.close();
-    }
-
-    private static SourceQueue fifoQueue(int maxReceiveCount) {
+    private SourceQueue fifoQueue(int maxReceiveCount) {
         return SourceQueue.create(sqs, "source-" + UUID.randomUUID() + ".fifo", maxReceiveCount);
     }
 

@@ -1,43 +1,47 @@
-package io.billingsnapshot.reliability;
+package io.billingsnapshot.testing;
 
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
+import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.billingsnapshot.testing.BillingFixture;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 
 /**
- * SQS events in the exact JSON shape Lambda sends, turned into {@link SQSEvent} objects by
- * aws-lambda-java-tests' {@link EventLoader}, which uses the Lambda runtime's own serializer:
- * what reaches the handler is what Lambda would hand it, null and missing fields included.
+ * The tests' one way to make an {@link SQSEvent}: the event JSON Lambda sends, read by the
+ * Lambda Java runtime's own serializer (the one aws-lambda-java-tests' {@link EventLoader}
+ * uses), so what reaches the handler is what Lambda would hand it, null and missing fields
+ * included.
  */
-final class SqsEvents {
+public final class SqsEvents {
 
+    public static final String QUEUE_ARN = "arn:aws:sqs:us-east-1:123456789012:request-completions";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String QUEUE_ARN = "arn:aws:sqs:us-east-1:123456789012:request-completions";
+    private static final PojoSerializer<SQSEvent> RUNTIME_SERIALIZER =
+            LambdaEventSerializers.serializerFor(SQSEvent.class, SqsEvents.class.getClassLoader());
 
     private SqsEvents() {
     }
 
-    static SQSEvent of(List<SqsRecord> records) {
+    public static SQSEvent of(List<SqsRecord> records) {
         ObjectNode event = JSON.createObjectNode();
         ArrayNode array = event.putArray("Records");
         long sequence = 1_884_949_646_046_769_612L;
         for (SqsRecord record : records) {
             array.add(json(record, sequence++));
         }
-        return load(event);
+        return fromJson(event.toString());
     }
 
-    static SQSEvent of(SqsRecord... records) {
+    public static SQSEvent of(SqsRecord... records) {
         return of(List.of(records));
+    }
+
+    /** Event JSON as Lambda posts it to the runtime, deserialised as the runtime does. */
+    public static SQSEvent fromJson(String json) {
+        return RUNTIME_SERIALIZER.fromJson(json);
     }
 
     private static ObjectNode json(SqsRecord record, long sequence) {
@@ -64,21 +68,5 @@ final class SqsEvents {
         r.put("eventSourceARN", record.groupId() == null ? QUEUE_ARN : QUEUE_ARN + ".fifo");
         r.put("awsRegion", "us-east-1");
         return r;
-    }
-
-    /** EventLoader reads a classpath resource or a file; a temporary file keeps each event exact. */
-    private static SQSEvent load(ObjectNode event) {
-        Path file = null;
-        try {
-            file = Files.createTempFile("sqs-event-", ".json");
-            Files.writeString(file, JSON.writeValueAsString(event), StandardCharsets.UTF_8);
-            return EventLoader.loadSQSEvent(file.toString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } finally {
-            if (file != null) {
-                file.toFile().delete();
-            }
-        }
     }
 }

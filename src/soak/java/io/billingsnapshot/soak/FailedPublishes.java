@@ -3,6 +3,8 @@ package io.billingsnapshot.soak;
 import io.billingsnapshot.quota.DeltaPublisher;
 import io.billingsnapshot.testing.Await;
 import java.time.Duration;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 

@@ -9,16 +9,19 @@ import io.billingsnapshot.testing.TestSqs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
+@Tag("soak")
 class ConservationCheckTest {
 
-    private static TestSqs server;
-    private static SqsClient sqs;
+    @RegisterExtension
+    static final TestSqs SERVER = TestSqs.perClass();
+
+    private final SqsClient sqs = SERVER.sqs();
 
     private TestDatabase.Db db;
     private GatewayRows rows;
@@ -30,17 +33,6 @@ class ConservationCheckTest {
     private UUID upstream;
     private UUID rebilledLog;
 
-    @BeforeAll
-    static void startSqs() {
-        server = TestSqs.start();
-        sqs = server.client();
-    }
-
-    @AfterAll
-    static void stopSqs() {
-        sqs.close();
-        server.close();
-    }
 
     /**
      * A consistent outcome, as a correct service leaves it: a billed request, a request

@@ -5,33 +5,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.billingsnapshot.testing.TestSqs;
 import java.math.BigDecimal;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
+@Tag("soak")
 class DeltaCollectorTest {
 
     private static final UUID KEY = UUID.fromString("00000000-0000-0000-0000-00000000000a");
     private static final UUID UPSTREAM = UUID.fromString("00000000-0000-0000-0000-0000000000b0");
 
-    private static TestSqs server;
-    private static SqsClient sqs;
+    @RegisterExtension
+    static final TestSqs SERVER = TestSqs.perClass();
+
+    private final SqsClient sqs = SERVER.sqs();
     private String queueUrl;
     private DeltaCollector collector;
 
-    @BeforeAll
-    static void startSqs() {
-        server = TestSqs.start();
-        sqs = server.client();
-    }
-
-    @AfterAll
-    static void stopSqs() {
-        sqs.close();
-        server.close();
-    }
 
     @BeforeEach
     void createQueue() {

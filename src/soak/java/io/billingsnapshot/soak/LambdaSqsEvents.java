@@ -1,11 +1,10 @@
 package io.billingsnapshot.soak;
 
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
-import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
-import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.billingsnapshot.testing.SqsEvents;
 import java.util.Base64;
 import java.util.List;
 import java.util.TreeMap;
@@ -21,8 +20,6 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 public final class LambdaSqsEvents {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final PojoSerializer<SQSEvent> RUNTIME_SERIALIZER =
-            LambdaEventSerializers.serializerFor(SQSEvent.class, LambdaSqsEvents.class.getClassLoader());
 
     private final String queueArn;
     private final String region;
@@ -33,7 +30,7 @@ public final class LambdaSqsEvents {
     }
 
     public SQSEvent toEvent(List<Message> messages) {
-        return RUNTIME_SERIALIZER.fromJson(toEventJson(messages));
+        return SqsEvents.fromJson(toEventJson(messages));
     }
 
     /** The event payload as Lambda would post it to the runtime. */

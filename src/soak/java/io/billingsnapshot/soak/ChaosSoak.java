@@ -6,6 +6,7 @@ import io.billingsnapshot.metrics.Gauge;
 import io.billingsnapshot.metrics.Metric;
 import io.billingsnapshot.quota.DeltaPublisher;
 import io.billingsnapshot.quota.SqsDeltaPublisher;
+import io.billingsnapshot.testing.FakeLambdaContext;
 import io.billingsnapshot.testing.FunctionEnvironment;
 import io.billingsnapshot.testing.RecordingMetrics;
 import io.billingsnapshot.testing.StallingEndpoint;

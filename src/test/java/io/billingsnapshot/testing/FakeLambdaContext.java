@@ -1,4 +1,4 @@
-package io.billingsnapshot.soak;
+package io.billingsnapshot.testing;
 
 import com.amazonaws.services.lambda.runtime.ClientContext;
 import com.amazonaws.services.lambda.runtime.CognitoIdentity;

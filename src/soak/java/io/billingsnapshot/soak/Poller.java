@@ -3,6 +3,7 @@ package io.billingsnapshot.soak;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import io.billingsnapshot.testing.FakeLambdaContext;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;

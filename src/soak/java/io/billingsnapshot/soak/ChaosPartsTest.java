@@ -16,9 +16,11 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The soak's fault injectors and audits on their own, without servers. */
+@Tag("soak")
 class ChaosPartsTest {
 
     private static final Duration TIME_LEFT = Duration.ofSeconds(10);
