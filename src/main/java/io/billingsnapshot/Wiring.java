@@ -4,12 +4,16 @@ import io.billingsnapshot.db.DatabaseConnections;
 import io.billingsnapshot.message.MessageParser;
 import io.billingsnapshot.metrics.EmfMetrics;
 import io.billingsnapshot.metrics.MetricsFactory;
+import io.billingsnapshot.metrics.RerateMetrics;
 import io.billingsnapshot.processing.BatchProcessor;
 import io.billingsnapshot.processing.SnapshotWriter;
 import io.billingsnapshot.quota.DeltaPublisher;
 import io.billingsnapshot.quota.Outbox;
 import io.billingsnapshot.quota.OutboxRelay;
 import io.billingsnapshot.quota.SqsDeltaPublisher;
+import io.billingsnapshot.rerate.Rerater;
+import io.billingsnapshot.store.PriceCatalog;
+import io.billingsnapshot.store.SnapshotRange;
 import io.billingsnapshot.store.SnapshotRows;
 import java.time.Clock;
 import java.util.Map;
@@ -35,11 +39,33 @@ public final class Wiring {
     public static BatchProcessor create(Config config, DatabaseConnections connections, DeltaPublisher publisher,
             MetricsFactory metrics, Clock clock, Supplier<UUID> deltaIds) {
         Outbox outbox = new Outbox();
-        return BatchProcessor.create(connections, new MessageParser(),
-                new SnapshotWriter(new SnapshotRows(), outbox, deltaIds, config.outboxLease()),
-                new OutboxRelay(outbox, publisher, config.outboxLease(), config.outboxSweepLimit()), metrics, clock,
+        return BatchProcessor.create(connections, new MessageParser(), writer(config, outbox, deltaIds),
+                relay(config, outbox, publisher), metrics, clock,
                 new BatchProcessor.Settings(config.deadlineReserve(), config.maxFutureSkew(),
                         config.fastPathMinBatchSize()));
+    }
+
+    static Rerater rerater(Map<String, String> environment, Clock clock) {
+        Config config = Config.fromEnvironment(environment);
+        return rerater(config, new DatabaseConnections(config.database()),
+                new SqsDeltaPublisher(sqsClient(config), config.quotaDeltaQueueUrl()),
+                RerateMetrics.emf(config.metricsNamespace()), clock, UUID::randomUUID, Rerater.CHUNK_ROWS);
+    }
+
+    /** Re-rating writes through the same write step and outbox relay as the messages. */
+    public static Rerater rerater(Config config, DatabaseConnections connections, DeltaPublisher publisher,
+            RerateMetrics metrics, Clock clock, Supplier<UUID> deltaIds, int chunkRows) {
+        Outbox outbox = new Outbox();
+        return new Rerater(connections, new SnapshotRange(), new PriceCatalog(), writer(config, outbox, deltaIds),
+                relay(config, outbox, publisher), metrics, clock, config.deadlineReserve(), chunkRows);
+    }
+
+    private static SnapshotWriter writer(Config config, Outbox outbox, Supplier<UUID> deltaIds) {
+        return new SnapshotWriter(new SnapshotRows(), outbox, deltaIds, config.outboxLease());
+    }
+
+    private static OutboxRelay relay(Config config, Outbox outbox, DeltaPublisher publisher) {
+        return new OutboxRelay(outbox, publisher, config.outboxLease(), config.outboxSweepLimit());
     }
 
     /** The region and credentials come from the SDK's default chains (AWS_REGION, the function's role). */

@@ -200,7 +200,7 @@ final class Report {
         return new Chart.Series(label, color, dashed, points);
     }
 
-    private static String loadAverage() {
+    static String loadAverage() {
         try {
             String[] fields = Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ");
             return fields[0] + " " + fields[1] + " " + fields[2];

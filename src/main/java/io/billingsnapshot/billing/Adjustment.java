@@ -3,7 +3,7 @@ package io.billingsnapshot.billing;
 import java.math.BigDecimal;
 import java.util.UUID;
 
-/** A signed quota change for one API key or upstream, exact to 10 decimal places. */
+/** A signed quota change for one API key or upstream; exact to 10 decimal places once netted. */
 public record Adjustment(Scope scope, UUID id, BigDecimal amount) {
 
     public enum Scope {

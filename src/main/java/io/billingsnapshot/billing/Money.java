@@ -20,7 +20,12 @@ public final class Money {
      *     prices produce one, and storing it would poison every quota sum downstream
      */
     public static BigDecimal toAmount(double cost) {
-        return exact(cost).setScale(SCALE, RoundingMode.HALF_UP);
+        return toAmount(exact(cost));
+    }
+
+    /** An exact amount (a sum of exact costs, say) rounded to {@link #SCALE} decimals. */
+    public static BigDecimal toAmount(BigDecimal exact) {
+        return exact.setScale(SCALE, RoundingMode.HALF_UP);
     }
 
     /** The double's shortest decimal form, unrounded; rejects NaN and infinities like {@link #toAmount}. */

@@ -2,8 +2,8 @@ package io.billingsnapshot.billing;
 
 import io.billingsnapshot.billing.Adjustment.Scope;
 import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -45,14 +45,25 @@ public final class QuotaDeltaCalculator {
      *     changes. Ordered: API keys before upstreams, then by id.
      */
     public static List<Adjustment> adjustments(Optional<BilledAmount> previous, BilledAmount written) {
-        Map<Key, BigDecimal> net = new TreeMap<>(ORDER);
-        previous.filter(BilledAmount::charges).ifPresent(row -> add(net, row, cost(row).negate()));
+        List<Adjustment> parts = new ArrayList<>();
+        previous.filter(BilledAmount::charges).ifPresent(row -> add(parts, row, cost(row).negate()));
         if (written.charges()) {
-            add(net, written, cost(written));
+            add(parts, written, cost(written));
         }
+        return net(parts);
+    }
+
+    /**
+     * The net of {@code parts} per scope and id, rounded to 10 decimals, zeros dropped, in the
+     * order of {@link #adjustments}: the net of one write's parts, or of many deltas' adjustments
+     * (already rounded, so netting them again only adds them up).
+     */
+    public static List<Adjustment> net(Collection<Adjustment> parts) {
+        Map<Key, BigDecimal> net = new TreeMap<>(ORDER);
+        parts.forEach(part -> net.merge(new Key(part.scope(), part.id()), part.amount(), BigDecimal::add));
         List<Adjustment> adjustments = new ArrayList<>();
         net.forEach((key, amount) -> {
-            BigDecimal rounded = amount.setScale(Money.SCALE, RoundingMode.HALF_UP);
+            BigDecimal rounded = Money.toAmount(amount);
             if (rounded.signum() != 0) {
                 adjustments.add(new Adjustment(key.scope(), key.id(), rounded));
             }
@@ -69,14 +80,12 @@ public final class QuotaDeltaCalculator {
     }
 
     /** Adds the amount to each reference the row holds: a reference set NULL gets nothing. */
-    private static void add(Map<Key, BigDecimal> net, BilledAmount row, BigDecimal amount) {
-        addTo(net, Scope.API_KEY, row.apiKeyId(), amount);
-        addTo(net, Scope.UPSTREAM, row.upstreamId(), amount);
-    }
-
-    private static void addTo(Map<Key, BigDecimal> net, Scope scope, UUID id, BigDecimal amount) {
-        if (id != null) {
-            net.merge(new Key(scope, id), amount, BigDecimal::add);
+    private static void add(List<Adjustment> parts, BilledAmount row, BigDecimal amount) {
+        if (row.apiKeyId() != null) {
+            parts.add(new Adjustment(Scope.API_KEY, row.apiKeyId(), amount));
+        }
+        if (row.upstreamId() != null) {
+            parts.add(new Adjustment(Scope.UPSTREAM, row.upstreamId(), amount));
         }
     }
 

@@ -56,4 +56,10 @@ public record Snapshot(
                 promptTokens, completionTokens, totalTokens, cacheReadTokens, cacheWriteTokens,
                 cacheReadCost, cacheWriteCost, finalCost, currency, billedAt);
     }
+
+    /** What this row contributes to quota: what re-rating compares before and after a correction. */
+    public BilledAmount billedAmount() {
+        return new BilledAmount(references.apiKeyId(), references.upstreamId(), billingStatus,
+                finalCost, billedAt);
+    }
 }

@@ -1,5 +1,6 @@
 package io.billingsnapshot.store;
 
+import io.billingsnapshot.billing.Multipliers;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -44,6 +45,12 @@ final class Jdbc {
     static Instant instant(ResultSet rs, String column) throws SQLException {
         OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
         return value == null ? null : value.toInstant();
+    }
+
+    /** The upstream's multipliers of a row joined with {@code upstreams}; 1 and 1 when it has no upstream. */
+    static Multipliers multipliers(ResultSet rs) throws SQLException {
+        Double in = nullableDouble(rs, "billing_input_multiplier");
+        return in == null ? Multipliers.NONE : new Multipliers(in, rs.getDouble("billing_output_multiplier"));
     }
 
     /** pgjdbc cancels the statement when it runs longer (a lock wait), failing it with SQLState 57014. */

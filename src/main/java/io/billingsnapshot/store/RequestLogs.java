@@ -55,12 +55,8 @@ public final class RequestLogs {
             Jdbc.setUuids(c, ps, 1, ids);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    Double in = Jdbc.nullableDouble(rs, "billing_input_multiplier");
-                    Multipliers multipliers = in == null
-                            ? Multipliers.NONE
-                            : new Multipliers(in, rs.getDouble("billing_output_multiplier"));
                     rows.put(Jdbc.uuid(rs, "id"), new RequestRow(new References(Jdbc.uuid(rs, "api_key_id"),
-                            Jdbc.uuid(rs, "upstream_id"), Jdbc.uuid(rs, "user_id")), multipliers));
+                            Jdbc.uuid(rs, "upstream_id"), Jdbc.uuid(rs, "user_id")), Jdbc.multipliers(rs)));
                 }
             }
         }

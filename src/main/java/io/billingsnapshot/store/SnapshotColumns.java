@@ -1,6 +1,10 @@
 package io.billingsnapshot.store;
 
+import io.billingsnapshot.billing.BillingStatus;
+import io.billingsnapshot.billing.References;
 import io.billingsnapshot.billing.Snapshot;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -80,5 +84,26 @@ final class SnapshotColumns {
             values[r] = column.value().apply(rows.get(r));
         }
         return values;
+    }
+
+    /** A whole stored row, read back from these columns. */
+    static Snapshot read(ResultSet rs) throws SQLException {
+        return new Snapshot(Jdbc.uuid(rs, "request_log_id"),
+                new References(Jdbc.uuid(rs, "api_key_id"), Jdbc.uuid(rs, "upstream_id"), Jdbc.uuid(rs, "user_id")),
+                rs.getString("model"), rs.getString("requested_service_tier"), rs.getString("effective_service_tier"),
+                BillingStatus.fromWireName(rs.getString("billing_status")), rs.getString("unbillable_reason"),
+                rs.getString("price_source"),
+                Jdbc.nullableDouble(rs, "base_input_price_per_million"),
+                Jdbc.nullableDouble(rs, "base_output_price_per_million"),
+                Jdbc.nullableDouble(rs, "base_cache_read_input_price_per_million"),
+                Jdbc.nullableDouble(rs, "base_cache_write_input_price_per_million"),
+                rs.getString("matched_rule_type"), rs.getString("matched_rule_display_label"),
+                Jdbc.nullableInteger(rs, "applied_tier_threshold"),
+                Jdbc.nullableInteger(rs, "model_max_input_tokens"), Jdbc.nullableInteger(rs, "model_max_output_tokens"),
+                Jdbc.nullableDouble(rs, "input_multiplier"), Jdbc.nullableDouble(rs, "output_multiplier"),
+                rs.getInt("prompt_tokens"), rs.getInt("completion_tokens"), rs.getInt("total_tokens"),
+                rs.getInt("cache_read_tokens"), rs.getInt("cache_write_tokens"),
+                Jdbc.nullableDouble(rs, "cache_read_cost"), Jdbc.nullableDouble(rs, "cache_write_cost"),
+                Jdbc.nullableDouble(rs, "final_cost"), rs.getString("currency"), Jdbc.instant(rs, "billed_at"));
     }
 }

@@ -3,6 +3,8 @@ package io.billingsnapshot.template;
 import static io.billingsnapshot.template.DeployedStack.target;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.billingsnapshot.BillingSnapshotHandler;
+import io.billingsnapshot.RerateHandler;
 import io.billingsnapshot.config.EnvVars;
 import java.nio.file.Path;
 import java.util.List;
@@ -12,9 +14,21 @@ import java.util.Map;
 final class BillingStack {
 
     static final CfnTemplate TEMPLATE = CfnTemplate.load(Path.of("template.yaml"));
-    static final String FUNCTION = TEMPLATE.onlyResourceOfType("AWS::Serverless::Function");
+    static final String FUNCTION = functionWithHandler(BillingSnapshotHandler.class.getName());
+    static final String RERATE_FUNCTION = functionWithHandler(RerateHandler.class.getName());
 
     private BillingStack() {
+    }
+
+    /** The one function whose handler is {@code handlerClass::handleRequest}. */
+    private static String functionWithHandler(String handlerClass) {
+        List<String> functions = TEMPLATE.resourcesOfType("AWS::Serverless::Function").stream()
+                .filter(id -> (handlerClass + "::handleRequest").equals(TEMPLATE.properties(id).get("Handler")))
+                .toList();
+        if (functions.size() != 1) {
+            throw new AssertionError("expected one function with handler " + handlerClass + ", found " + functions);
+        }
+        return functions.get(0);
     }
 
     static Map<String, Object> function() {

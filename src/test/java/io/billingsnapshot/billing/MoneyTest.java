@@ -39,4 +39,11 @@ class MoneyTest {
         assertThatThrownBy(() -> Money.round(Double.NaN))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("NaN");
     }
+
+    @Test
+    void anExactSumIsRoundedByTheSameRule() {
+        assertThat(Money.toAmount(new BigDecimal("0.12345678905"))).isEqualByComparingTo("0.1234567891");
+        assertThat(Money.toAmount(new BigDecimal("-0.12345678905"))).isEqualByComparingTo("-0.1234567891");
+        assertThat(Money.toAmount(new BigDecimal("3")).scale()).isEqualTo(Money.SCALE);
+    }
 }

@@ -172,4 +172,33 @@ class QuotaDeltaCalculatorTest {
 
         assertThat(adjustments).isEmpty();
     }
+
+    @Test
+    void theNetOfManyDeltasIsPerScopeAndIdRoundedWithZerosDropped() {
+        List<Adjustment> net = QuotaDeltaCalculator.net(List.of(
+                upstream(UPSTREAM, "0.5"), apiKey(OTHER_KEY, "0.25"), apiKey(KEY, "0.00000000004"),
+                apiKey(OTHER_KEY, "-0.25"), apiKey(KEY, "0.00000000001"), upstream(UPSTREAM, "-0.1")));
+
+        // OTHER_KEY nets to zero and is dropped; KEY's 0.00000000005 rounds half up.
+        assertThat(net).containsExactly(apiKey(KEY, "0.0000000001"), upstream(UPSTREAM, "0.4000000000"));
+    }
+
+    @Test
+    void nettingANetAgainWithTheNextDeltaEqualsNettingEverythingAtOnce() {
+        List<Adjustment> first = QuotaDeltaCalculator.adjustments(previouslyBilled(KEY, UPSTREAM, 0.1), billed(KEY, UPSTREAM, 0.35));
+        List<Adjustment> second = QuotaDeltaCalculator.adjustments(Optional.empty(), billed(OTHER_KEY, UPSTREAM, 1.0000000001));
+        List<Adjustment> running = new java.util.ArrayList<>(QuotaDeltaCalculator.net(first));
+        running.addAll(second);
+        List<Adjustment> all = new java.util.ArrayList<>(first);
+        all.addAll(second);
+
+        assertThat(QuotaDeltaCalculator.net(running)).isEqualTo(QuotaDeltaCalculator.net(all))
+                .containsExactly(apiKey(KEY, "0.2500000000"), apiKey(OTHER_KEY, "1.0000000001"),
+                        upstream(UPSTREAM, "1.2500000001"));
+    }
+
+    @Test
+    void nothingNetsToNothing() {
+        assertThat(QuotaDeltaCalculator.net(List.of())).isEmpty();
+    }
 }

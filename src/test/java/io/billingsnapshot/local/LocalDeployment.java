@@ -17,12 +17,16 @@ final class LocalDeployment implements AutoCloseable {
     final TestDatabase.Db db;
     final TestSqs sqs;
     final String deltaQueueUrl;
+    /** The function's environment variables, for another of the jar's handlers on the same stack. */
+    final Map<String, String> environment;
     final PackagedFunction function;
 
-    private LocalDeployment(TestDatabase.Db db, TestSqs sqs, String deltaQueueUrl, PackagedFunction function) {
+    private LocalDeployment(TestDatabase.Db db, TestSqs sqs, String deltaQueueUrl, Map<String, String> environment,
+            PackagedFunction function) {
         this.db = db;
         this.sqs = sqs;
         this.deltaQueueUrl = deltaQueueUrl;
+        this.environment = environment;
         this.function = function;
     }
 
@@ -34,7 +38,7 @@ final class LocalDeployment implements AutoCloseable {
             String deltaQueueUrl = sqs.createQueue("quota-deltas");
             Map<String, String> env = FunctionEnvironment.local(db, sqs, deltaQueueUrl);
             env.put("METRICS_NAMESPACE", "BillingSnapshotLocal");
-            return new LocalDeployment(db, sqs, deltaQueueUrl, PackagedFunction.start(jar, env));
+            return new LocalDeployment(db, sqs, deltaQueueUrl, Map.copyOf(env), PackagedFunction.start(jar, env));
         } catch (IOException | RuntimeException e) {
             sqs.close();
             throw e;

@@ -46,6 +46,8 @@ public final class LocalRun {
             printDeltas(local.sqs.drain(local.deltaQueueUrl));
             Files.createDirectories(FUNCTION_LOG.getParent());
             Files.write(FUNCTION_LOG, local.function.output(), StandardCharsets.UTF_8);
+
+            LocalRerateDemo.run(local, jar);
         }
         System.out.printf(Locale.ROOT, "%nThe function's logs and metrics: %s%n", FUNCTION_LOG);
         System.exit(0); // embedded servers keep non-daemon threads

@@ -64,6 +64,12 @@ final class PackagedFunction implements AutoCloseable {
 
     /** Starts the runtime on the jar with the function's environment variables. */
     static PackagedFunction start(Path jar, Map<String, String> functionEnvironment) throws IOException {
+        return start(jar, functionEnvironment, HANDLER);
+    }
+
+    /** The same for another of the jar's handlers ({@code class::method}, as in template.yaml). */
+    static PackagedFunction start(Path jar, Map<String, String> functionEnvironment, String handler)
+            throws IOException {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: build it with ./mvnw -DskipTests package");
         }
@@ -72,12 +78,12 @@ final class PackagedFunction implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.addAll(LAMBDA_JVM_FLAGS);
-        command.addAll(List.of("-cp", runtimeClassPath(), AWSLambda.class.getName(), HANDLER));
+        command.addAll(List.of("-cp", runtimeClassPath(), AWSLambda.class.getName(), handler));
         RuntimeApiEmulator runtimeApi = RuntimeApiEmulator.start();
         try {
             ProcessBuilder builder = new ProcessBuilder(command).directory(taskRoot.toFile()).redirectErrorStream(true);
             builder.environment().clear();
-            builder.environment().putAll(lambdaEnvironment(runtimeApi.address(), taskRoot));
+            builder.environment().putAll(lambdaEnvironment(runtimeApi.address(), taskRoot, handler));
             builder.environment().putAll(functionEnvironment);
             return new PackagedFunction(runtimeApi, builder.start(), taskRoot);
         } catch (IOException | RuntimeException e) {
@@ -136,10 +142,10 @@ final class PackagedFunction implements AutoCloseable {
     }
 
     /** What Lambda puts in every function's environment, as far as the runtime and the SDK read it. */
-    private static Map<String, String> lambdaEnvironment(String runtimeApi, Path taskRoot) {
+    private static Map<String, String> lambdaEnvironment(String runtimeApi, Path taskRoot, String handler) {
         return Map.ofEntries(
                 Map.entry("AWS_LAMBDA_RUNTIME_API", runtimeApi),
-                Map.entry("_HANDLER", HANDLER),
+                Map.entry("_HANDLER", handler),
                 Map.entry("LAMBDA_TASK_ROOT", taskRoot.toString()),
                 Map.entry("AWS_LAMBDA_FUNCTION_NAME", "billing-snapshot-local"),
                 Map.entry("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST"),

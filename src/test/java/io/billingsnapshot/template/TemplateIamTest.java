@@ -24,7 +24,7 @@ class TemplateIamTest {
     private static final String LOG_GROUP_ARN_SUFFIX = ":*";
 
     /** Allow statements of a role's inline policies, evaluated, as action -> resources. */
-    private static Map<String, List<Object>> grants(String role) {
+    static Map<String, List<Object>> grants(String role) {
         Map<String, List<Object>> grants = new HashMap<>();
         for (Object policy : list(TEMPLATE.properties(role).getOrDefault("Policies", List.of()))) {
             Map<String, Object> document = map(STACK.evaluate(map(policy).get("PolicyDocument")));

@@ -23,11 +23,11 @@ class TemplateSafetyTest {
     private static final String REDRIVER = "arn:aws:iam::123456789012:role/dlq-redrive";
 
     @Test
-    void everyQueueAndTheLogGroupSurviveAStackDeletionAndAReplacement() {
+    void everyQueueAndLogGroupSurvivesAStackDeletionAndAReplacement() {
         List<String> retained = new java.util.ArrayList<>(TEMPLATE.resourcesOfType("AWS::SQS::Queue"));
         retained.addAll(TEMPLATE.resourcesOfType("AWS::Logs::LogGroup"));
 
-        assertThat(retained).hasSize(4).allSatisfy(id -> assertThat(TEMPLATE.resource(id)).as(id)
+        assertThat(retained).hasSize(5).allSatisfy(id -> assertThat(TEMPLATE.resource(id)).as(id)
                 .containsEntry("DeletionPolicy", "Retain")
                 .containsEntry("UpdateReplacePolicy", "Retain"));
     }

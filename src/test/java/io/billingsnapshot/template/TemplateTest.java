@@ -52,7 +52,7 @@ class TemplateTest {
                 .isEqualTo(SQSBatchResponse.class);
     }
 
-    private static Type[] requestHandlerTypeArguments(Class<?> type) {
+    static Type[] requestHandlerTypeArguments(Class<?> type) {
         for (Class<?> current = type; current != null; current = current.getSuperclass()) {
             for (Type implemented : current.getGenericInterfaces()) {
                 if (implemented instanceof ParameterizedType parameterized
