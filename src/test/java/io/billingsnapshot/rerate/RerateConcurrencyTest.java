@@ -10,13 +10,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.billingsnapshot.RerateHandler;
 import io.billingsnapshot.billing.QuotaDelta;
+import io.billingsnapshot.testing.Await;
 import io.billingsnapshot.testing.BillingFixture;
 import io.billingsnapshot.testing.BillingFixture.Request;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,17 +72,11 @@ class RerateConcurrencyTest {
         return gate;
     }
 
-    /** Polls pg_stat_activity (autocommit: a transaction would see a frozen snapshot) until enough backends wait. */
-    private void awaitWaiting(String waitEvent, int backends) throws InterruptedException {
-        Instant giveUp = Instant.now().plus(Duration.ofSeconds(30));
-        while (Instant.now().isBefore(giveUp)) {
-            if (billing.count("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-                    + " AND wait_event_type = 'Lock' AND wait_event = ?", waitEvent) >= backends) {
-                return;
-            }
-            Thread.sleep(10);
-        }
-        throw new AssertionError(backends + " backend(s) never waited on " + waitEvent);
+    /** Waits (in autocommit: a transaction would see a frozen snapshot) until enough backends wait on {@code waitEvent}. */
+    private void awaitWaiting(String waitEvent, int backends) throws Exception {
+        Await.until(backends + " backend(s) waiting on " + waitEvent, () -> billing.count(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                        + " AND wait_event_type = 'Lock' AND wait_event = ?", waitEvent) >= backends);
     }
 
     private void drain() {
