@@ -39,14 +39,16 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 /**
  * A dependency that accepts connections and never answers (the quota queue, or PostgreSQL
  * mid-invocation or from the start) cannot hold an invocation past its timeout: with a
- * 12-second budget the answer comes before it, the records whose deltas were not confirmed
+ * 7-second budget, 4.2 s of it the deadline reserve, the answer comes before it, the records whose deltas were not confirmed
  * fail, and after redelivery to healthy dependencies every delta arrives exactly once. The
  * configured client timeouts are set far above the budget (60 s), so only the deadline can end
  * the waits. Time is real here.
  */
 class StalledDependencyTest {
 
-    private static final Duration BUDGET = Duration.ofSeconds(12);
+    private static final Duration BUDGET = Duration.ofSeconds(7);
+    /** Of the budget: SQS calls end a third of it before the timeout, database waits a sixth. */
+    private static final Duration RESERVE = Duration.ofMillis(4_200);
     private static final Duration PLENTY = Duration.ofMinutes(5);
 
     private final Clock clock = Clock.systemUTC();
@@ -172,6 +174,7 @@ class StalledDependencyTest {
         env.put("DB_CONNECT_TIMEOUT_SECONDS", "60");
         env.put("DB_LOGIN_TIMEOUT_SECONDS", "60");
         env.put("DB_SOCKET_TIMEOUT_SECONDS", "60");
+        env.put("DEADLINE_RESERVE_MILLIS", Long.toString(RESERVE.toMillis()));
         return env;
     }
 
