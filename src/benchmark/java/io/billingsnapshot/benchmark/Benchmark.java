@@ -15,6 +15,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import software.amazon.awssdk.core.interceptor.Context;
@@ -107,7 +108,8 @@ public final class Benchmark {
      */
     private void measure(Duration delay, CountingRelay relay, Target fast, Target slow, RawUpsert upsert,
             Runnable purgeQueue) throws Exception {
-        System.out.printf("Measuring one set, sets of one and the raw upsert, %d ms each way ...%n", delay.toMillis());
+        System.out.printf(Locale.ROOT,
+                "Measuring one set, sets of one and the raw upsert, %d ms each way ...%n", delay.toMillis());
         boolean delayed = !delay.isZero();
         SQSEvent warmUp = workload.nextBatch(100); // connections, caches, JIT
         fast.run(warmUp);
@@ -150,7 +152,8 @@ public final class Benchmark {
                         measured.sqsCalls(), true);
             }
             results.put(new Key(Path.PER_MESSAGE, delay, size), perMessage);
-            System.out.printf("  %,6d messages: one set %,9.1f ms, sets of one %,11.1f ms%s, raw upsert %,8.1f ms%n", size,
+            System.out.printf(Locale.ROOT,
+                    "  %,6d messages: one set %,9.1f ms, sets of one %,11.1f ms%s, raw upsert %,8.1f ms%n", size,
                     results.get(new Key(Path.SET_BASED, delay, size)).msPerBatch(), perMessage.msPerBatch(),
                     extrapolate ? " (extrapolated from " + SAMPLE + ")" : "",
                     raw.get(new Key(Path.SET_BASED, delay, size)).msPerBatch());
@@ -186,7 +189,7 @@ public final class Benchmark {
         poison = summary(samples, 1, false);
         // One transaction for the whole set, then two per split (its halves).
         poisonTransactions = (batches + 2 * (fast.splits() - splitsBefore)) / batches;
-        System.out.printf("  1,000 messages, one poison: %,9.1f ms, %d transactions%n", poison.msPerBatch(),
+        System.out.printf(Locale.ROOT, "  1,000 messages, one poison: %,9.1f ms, %d transactions%n", poison.msPerBatch(),
                 poisonTransactions);
     }
 

@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -105,7 +106,7 @@ public final class DeltaCollector {
     }
 
     public synchronized String summary() {
-        return "%d publications: %d distinct deltas, %d duplicates, %d conflicting, %d malformed"
-                .formatted(publications, distinct.size(), duplicates, conflicts.size(), malformed.size());
+        return String.format(Locale.ROOT, "%d publications: %d distinct deltas, %d duplicates, %d conflicting, %d malformed",
+                publications, distinct.size(), duplicates, conflicts.size(), malformed.size());
     }
 }
