@@ -40,7 +40,8 @@ public final class Benchmark {
     static final int SAMPLE = 1_000;
     private static final int REQUEST_LOGS = 100_000;
 
-    record Key(Path path, Duration delay, int size) {
+    /** One cell of the report's tables: a path at one delay and one batch size. */
+    record Cell(Path path, Duration delay, int size) {
     }
 
     /** What one path did at one batch size: medians over its batches. */
@@ -52,8 +53,8 @@ public final class Benchmark {
         }
     }
 
-    private final Map<Key, Result> results = new LinkedHashMap<>();
-    private final Map<Key, Result> raw = new LinkedHashMap<>();
+    private final Map<Cell, Result> results = new LinkedHashMap<>();
+    private final Map<Cell, Result> raw = new LinkedHashMap<>();
     /** A batch of 1,000 with one record a trigger refuses, with the delay. */
     private Result poison;
     private long poisonTransactions;
@@ -141,22 +142,22 @@ public final class Benchmark {
                 }
             }
             purgeQueue.run();
-            results.put(new Key(Path.SET_BASED, delay, size), summary(fastSamples, 1, false));
-            raw.put(new Key(Path.SET_BASED, delay, size), summary(rawSamples, 1, false));
+            results.put(new Cell(Path.SET_BASED, delay, size), summary(fastSamples, 1, false));
+            raw.put(new Cell(Path.SET_BASED, delay, size), summary(rawSamples, 1, false));
             Result perMessage = summary(slowSamples, extrapolate ? (double) size / SAMPLE : 1, extrapolate);
             if (extrapolate) {
                 // Round trips do not depend on latency: take them from the run without it.
-                Result measured = results.get(new Key(Path.PER_MESSAGE, Duration.ZERO, size));
+                Result measured = results.get(new Cell(Path.PER_MESSAGE, Duration.ZERO, size));
                 perMessage = new Result(perMessage.batches(), perMessage.msPerBatch(), perMessage.dbMsPerBatch(),
                         perMessage.publishMsPerBatch(), measured.roundTrips(), measured.maxRoundTrips(),
                         measured.sqsCalls(), true);
             }
-            results.put(new Key(Path.PER_MESSAGE, delay, size), perMessage);
+            results.put(new Cell(Path.PER_MESSAGE, delay, size), perMessage);
             System.out.printf(Locale.ROOT,
                     "  %,6d messages: one set %,9.1f ms, sets of one %,11.1f ms%s, raw upsert %,8.1f ms%n", size,
-                    results.get(new Key(Path.SET_BASED, delay, size)).msPerBatch(), perMessage.msPerBatch(),
+                    results.get(new Cell(Path.SET_BASED, delay, size)).msPerBatch(), perMessage.msPerBatch(),
                     extrapolate ? " (extrapolated from " + SAMPLE + ")" : "",
-                    raw.get(new Key(Path.SET_BASED, delay, size)).msPerBatch());
+                    raw.get(new Cell(Path.SET_BASED, delay, size)).msPerBatch());
         }
     }
 

@@ -1,6 +1,6 @@
 package io.billingsnapshot.benchmark;
 
-import io.billingsnapshot.benchmark.Benchmark.Key;
+import io.billingsnapshot.benchmark.Benchmark.Cell;
 import io.billingsnapshot.benchmark.Benchmark.Result;
 import io.billingsnapshot.testing.Path;
 import java.awt.Color;
@@ -20,8 +20,8 @@ import java.util.regex.Pattern;
 final class Report {
 
     private static final Duration NONE = Duration.ZERO;
-    private final Map<Key, Result> results;
-    private final Map<Key, Result> raw;
+    private final Map<Cell, Result> results;
+    private final Map<Cell, Result> raw;
     private final Supplier<Result> poison;
     private final LongSupplier poisonTransactions;
     private String machine;
@@ -30,7 +30,7 @@ final class Report {
     private int heapFailures;
     private long[] coldStart;
 
-    Report(Map<Key, Result> results, Map<Key, Result> raw, Supplier<Result> poison, LongSupplier poisonTransactions) {
+    Report(Map<Cell, Result> results, Map<Cell, Result> raw, Supplier<Result> poison, LongSupplier poisonTransactions) {
         this.results = results;
         this.raw = raw;
         this.poison = poison;
@@ -76,8 +76,8 @@ final class Report {
         System.out.println("-".repeat(124));
         for (Duration delay : List.of(NONE, Benchmark.DELAY)) {
             for (int size : Benchmark.SIZES) {
-                Result fast = results.get(new Key(Path.SET_BASED, delay, size));
-                Result slow = results.get(new Key(Path.PER_MESSAGE, delay, size));
+                Result fast = results.get(new Cell(Path.SET_BASED, delay, size));
+                Result slow = results.get(new Cell(Path.PER_MESSAGE, delay, size));
                 System.out.printf(Locale.ROOT,
                         "%2d ms %7s | %7s %9s %10s %6s %10.1f | %7s %10s %10s %6s %10.1f | %4.1fx %6.1fx%n",
                         delay.toMillis(), String.format(Locale.ROOT, "%,d", size),
@@ -102,15 +102,15 @@ final class Report {
         System.out.println("-".repeat(88));
         for (Duration delay : List.of(NONE, Benchmark.DELAY)) {
             for (int size : Benchmark.SIZES) {
-                Result limit = raw.get(new Key(Path.SET_BASED, delay, size));
-                Result fast = results.get(new Key(Path.SET_BASED, delay, size));
+                Result limit = raw.get(new Cell(Path.SET_BASED, delay, size));
+                Result fast = results.get(new Cell(Path.SET_BASED, delay, size));
                 System.out.printf(Locale.ROOT, "%2d ms %7s | %6.1f %7s | %16.1f %6.0f%% | %13.1f %9.0f%%%n",
                         delay.toMillis(), String.format(Locale.ROOT, "%,d", size), limit.msPerBatch(), roundTrips(limit),
                         fast.dbMsPerBatch(), 100 * limit.msPerBatch() / fast.dbMsPerBatch(),
                         fast.msPerBatch(), 100 * limit.msPerBatch() / fast.msPerBatch());
             }
         }
-        Result clean = results.get(new Key(Path.SET_BASED, Benchmark.DELAY, 1_000));
+        Result clean = results.get(new Cell(Path.SET_BASED, Benchmark.DELAY, 1_000));
         System.out.printf(Locale.ROOT, "One poison record (a trigger error) in a batch of 1,000, 1 ms each way:"
                 + " %,.1f ms against %,.1f ms clean (%.1fx), %d transactions, %d db round trips%n",
                 poison.get().msPerBatch(), clean.msPerBatch(), poison.get().msPerBatch() / clean.msPerBatch(),
@@ -137,18 +137,18 @@ final class Report {
         boolean constant = true;
         for (Duration delay : List.of(NONE, Benchmark.DELAY)) {
             for (int size : Benchmark.SIZES) {
-                long rt = results.get(new Key(Path.SET_BASED, delay, size)).roundTrips();
+                long rt = results.get(new Cell(Path.SET_BASED, delay, size)).roundTrips();
                 if (delay.isZero()) {
                     roundTrips.add(Long.toString(rt));
                 }
-                constant &= rt <= 11 && rt == results.get(new Key(Path.SET_BASED, NONE, 10)).roundTrips();
+                constant &= rt <= 11 && rt == results.get(new Cell(Path.SET_BASED, NONE, 10)).roundTrips();
             }
         }
         double ratioDelay = ratio(Benchmark.DELAY, 1_000);
         double ratioNone = ratio(NONE, 1_000);
-        double dbFraction = raw.get(new Key(Path.SET_BASED, NONE, 1_000)).msPerBatch()
-                / results.get(new Key(Path.SET_BASED, NONE, 1_000)).dbMsPerBatch();
-        double poisonRatio = poison.get().msPerBatch() / results.get(new Key(Path.SET_BASED, Benchmark.DELAY, 1_000)).msPerBatch();
+        double dbFraction = raw.get(new Cell(Path.SET_BASED, NONE, 1_000)).msPerBatch()
+                / results.get(new Cell(Path.SET_BASED, NONE, 1_000)).dbMsPerBatch();
+        double poisonRatio = poison.get().msPerBatch() / results.get(new Cell(Path.SET_BASED, Benchmark.DELAY, 1_000)).msPerBatch();
         System.out.println("Targets (reported, not asserted)                 measured");
         System.out.println("-".repeat(88));
         System.out.printf(Locale.ROOT, "%-48s %s (%s at 10/100/1,000/10,000) %s%n",
@@ -175,13 +175,13 @@ final class Report {
     }
 
     private double dbRatio(Duration delay, int size) {
-        return results.get(new Key(Path.PER_MESSAGE, delay, size)).dbMsPerBatch()
-                / results.get(new Key(Path.SET_BASED, delay, size)).dbMsPerBatch();
+        return results.get(new Cell(Path.PER_MESSAGE, delay, size)).dbMsPerBatch()
+                / results.get(new Cell(Path.SET_BASED, delay, size)).dbMsPerBatch();
     }
 
     private double ratio(Duration delay, int size) {
-        return results.get(new Key(Path.PER_MESSAGE, delay, size)).msPerBatch()
-                / results.get(new Key(Path.SET_BASED, delay, size)).msPerBatch();
+        return results.get(new Cell(Path.PER_MESSAGE, delay, size)).msPerBatch()
+                / results.get(new Cell(Path.SET_BASED, delay, size)).msPerBatch();
     }
 
     private static String mark(boolean met) {
@@ -201,17 +201,17 @@ final class Report {
     }
 
     private static Chart.Series series(String label, Color color, boolean dashed, Path path, Duration delay,
-            Map<Key, Result> from) {
+            Map<Cell, Result> from) {
         List<double[]> points = new ArrayList<>();
         for (int size : Benchmark.SIZES) {
-            points.add(new double[] {size, from.get(new Key(path, delay, size)).messagesPerSecond(size)});
+            points.add(new double[] {size, from.get(new Cell(path, delay, size)).messagesPerSecond(size)});
         }
         return new Chart.Series(label, color, dashed, points);
     }
 
     static String loadAverage() {
         try {
-            String[] fields = Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ");
+            String[] fields = Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ", -1);
             return fields[0] + " " + fields[1] + " " + fields[2];
         } catch (IOException e) {
             return "unknown";

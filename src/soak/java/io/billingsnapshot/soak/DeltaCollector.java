@@ -38,14 +38,17 @@ public final class DeltaCollector {
     /** Receives and deletes until the queue answers empty; returns how many it took this time. */
     public synchronized int drain() {
         int taken = 0;
-        List<Message> batch;
-        while (!(batch = sqs.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(10)
-                .visibilityTimeout(30).waitTimeSeconds(0)).messages()).isEmpty()) {
+        for (List<Message> batch = receive(); !batch.isEmpty(); batch = receive()) {
             batch.forEach(message -> accept(message.messageId(), message.body()));
             SqsBatches.delete(sqs, queueUrl, batch);
             taken += batch.size();
         }
         return taken;
+    }
+
+    private List<Message> receive() {
+        return sqs.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(10).visibilityTimeout(30).waitTimeSeconds(0))
+                .messages();
     }
 
     synchronized void accept(String messageId, String body) {
