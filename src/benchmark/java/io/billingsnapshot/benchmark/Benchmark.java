@@ -154,8 +154,8 @@ public final class Benchmark {
             }
             results.put(new Cell(Path.PER_MESSAGE, delay, size), perMessage);
             System.out.printf(Locale.ROOT,
-                    "  %,6d messages: one set %,9.1f ms, sets of one %,11.1f ms%s, raw upsert %,8.1f ms%n", size,
-                    results.get(new Cell(Path.SET_BASED, delay, size)).msPerBatch(), perMessage.msPerBatch(),
+                    "  %,6d messages: one set %,9.1f ms, sets of one %,11.1f ms%s, raw upsert %,8.1f ms%n",
+                    size, results.get(new Cell(Path.SET_BASED, delay, size)).msPerBatch(), perMessage.msPerBatch(),
                     extrapolate ? " (extrapolated from " + SAMPLE + ")" : "",
                     raw.get(new Cell(Path.SET_BASED, delay, size)).msPerBatch());
         }

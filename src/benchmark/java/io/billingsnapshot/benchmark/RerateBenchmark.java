@@ -81,9 +81,8 @@ public final class RerateBenchmark {
                 Instant.now().truncatedTo(ChronoUnit.SECONDS), Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.runtime.version"));
         System.out.println("Load average (1, 5, 15 min) at start: " + loadAtStart + ", at end: " + Report.loadAverage());
-        System.out.printf(Locale.ROOT,
-                "%-5s %-8s %-34s %10s %9s %10s %9s  %s%n", "delay", "rows", "step", "rows/s", "seconds",
-                "db RT", "publish s", "");
+        System.out.printf(Locale.ROOT, "%-5s %-8s %-34s %10s %9s %10s %9s  %s%n",
+                "delay", "rows", "step", "rows/s", "seconds", "db RT", "publish s", "");
         System.out.println("-".repeat(110));
         lines.forEach(System.out::println);
         System.out.printf(Locale.ROOT, "%nTook %.0f s.%n", (System.nanoTime() - started) / 1e9);
@@ -165,9 +164,9 @@ public final class RerateBenchmark {
     }
 
     private void add(Duration delay, int size, Step step) {
-        String line = String.format(Locale.ROOT,
-                "%2d ms %,8d %-34s %,10.0f %9.1f %,10d %9.1f  %s", delay.toMillis(), size, step.name(),
-                step.rowsPerSecond(), step.seconds(), step.roundTrips(), step.publishSeconds(), step.note());
+        String line = String.format(Locale.ROOT, "%2d ms %,8d %-34s %,10.0f %9.1f %,10d %9.1f  %s",
+                delay.toMillis(), size, step.name(), step.rowsPerSecond(), step.seconds(), step.roundTrips(),
+                step.publishSeconds(), step.note());
         lines.add(line);
         System.out.println("  " + line);
     }

@@ -47,8 +47,8 @@ public final class DeltaCollector {
     }
 
     private List<Message> receive() {
-        return sqs.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(10).visibilityTimeout(30).waitTimeSeconds(0))
-                .messages();
+        return sqs.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(10).visibilityTimeout(30)
+                .waitTimeSeconds(0)).messages();
     }
 
     synchronized void accept(String messageId, String body) {
