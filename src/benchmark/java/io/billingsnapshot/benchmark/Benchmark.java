@@ -15,6 +15,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import software.amazon.awssdk.core.interceptor.Context;
@@ -39,7 +40,8 @@ public final class Benchmark {
     static final int SAMPLE = 1_000;
     private static final int REQUEST_LOGS = 100_000;
 
-    record Key(Path path, Duration delay, int size) {
+    /** One cell of the report's tables: a path at one delay and one batch size. */
+    record Cell(Path path, Duration delay, int size) {
     }
 
     /** What one path did at one batch size: medians over its batches. */
@@ -51,8 +53,8 @@ public final class Benchmark {
         }
     }
 
-    private final Map<Key, Result> results = new LinkedHashMap<>();
-    private final Map<Key, Result> raw = new LinkedHashMap<>();
+    private final Map<Cell, Result> results = new LinkedHashMap<>();
+    private final Map<Cell, Result> raw = new LinkedHashMap<>();
     /** A batch of 1,000 with one record a trigger refuses, with the delay. */
     private Result poison;
     private long poisonTransactions;
@@ -107,7 +109,8 @@ public final class Benchmark {
      */
     private void measure(Duration delay, CountingRelay relay, Target fast, Target slow, RawUpsert upsert,
             Runnable purgeQueue) throws Exception {
-        System.out.printf("Measuring one set, sets of one and the raw upsert, %d ms each way ...%n", delay.toMillis());
+        System.out.printf(Locale.ROOT,
+                "Measuring one set, sets of one and the raw upsert, %d ms each way ...%n", delay.toMillis());
         boolean delayed = !delay.isZero();
         SQSEvent warmUp = workload.nextBatch(100); // connections, caches, JIT
         fast.run(warmUp);
@@ -139,21 +142,22 @@ public final class Benchmark {
                 }
             }
             purgeQueue.run();
-            results.put(new Key(Path.SET_BASED, delay, size), summary(fastSamples, 1, false));
-            raw.put(new Key(Path.SET_BASED, delay, size), summary(rawSamples, 1, false));
+            results.put(new Cell(Path.SET_BASED, delay, size), summary(fastSamples, 1, false));
+            raw.put(new Cell(Path.SET_BASED, delay, size), summary(rawSamples, 1, false));
             Result perMessage = summary(slowSamples, extrapolate ? (double) size / SAMPLE : 1, extrapolate);
             if (extrapolate) {
                 // Round trips do not depend on latency: take them from the run without it.
-                Result measured = results.get(new Key(Path.PER_MESSAGE, Duration.ZERO, size));
+                Result measured = results.get(new Cell(Path.PER_MESSAGE, Duration.ZERO, size));
                 perMessage = new Result(perMessage.batches(), perMessage.msPerBatch(), perMessage.dbMsPerBatch(),
                         perMessage.publishMsPerBatch(), measured.roundTrips(), measured.maxRoundTrips(),
                         measured.sqsCalls(), true);
             }
-            results.put(new Key(Path.PER_MESSAGE, delay, size), perMessage);
-            System.out.printf("  %,6d messages: one set %,9.1f ms, sets of one %,11.1f ms%s, raw upsert %,8.1f ms%n", size,
-                    results.get(new Key(Path.SET_BASED, delay, size)).msPerBatch(), perMessage.msPerBatch(),
+            results.put(new Cell(Path.PER_MESSAGE, delay, size), perMessage);
+            System.out.printf(Locale.ROOT,
+                    "  %,6d messages: one set %,9.1f ms, sets of one %,11.1f ms%s, raw upsert %,8.1f ms%n",
+                    size, results.get(new Cell(Path.SET_BASED, delay, size)).msPerBatch(), perMessage.msPerBatch(),
                     extrapolate ? " (extrapolated from " + SAMPLE + ")" : "",
-                    raw.get(new Key(Path.SET_BASED, delay, size)).msPerBatch());
+                    raw.get(new Cell(Path.SET_BASED, delay, size)).msPerBatch());
         }
     }
 
@@ -186,7 +190,7 @@ public final class Benchmark {
         poison = summary(samples, 1, false);
         // One transaction for the whole set, then two per split (its halves).
         poisonTransactions = (batches + 2 * (fast.splits() - splitsBefore)) / batches;
-        System.out.printf("  1,000 messages, one poison: %,9.1f ms, %d transactions%n", poison.msPerBatch(),
+        System.out.printf(Locale.ROOT, "  1,000 messages, one poison: %,9.1f ms, %d transactions%n", poison.msPerBatch(),
                 poisonTransactions);
     }
 

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import javax.imageio.ImageIO;
 
 /** Throughput against batch size, both axes logarithmic, drawn with Java2D into a PNG. */
@@ -54,7 +55,7 @@ final class Chart {
             g.setColor(new Color(225, 225, 225));
             g.drawLine(px, TOP, px, TOP + plotHeight);
             g.setColor(Color.DARK_GRAY);
-            String label = String.format("%,d", (long) x);
+            String label = String.format(Locale.ROOT, "%,d", (long) x);
             g.drawString(label, px - g.getFontMetrics().stringWidth(label) / 2, TOP + plotHeight + 18);
         }
         for (double y = minY; y <= maxY * 1.0001; y *= 10) {
@@ -62,7 +63,7 @@ final class Chart {
             g.setColor(new Color(225, 225, 225));
             g.drawLine(LEFT, py, LEFT + plotWidth, py);
             g.setColor(Color.DARK_GRAY);
-            String label = String.format("%,d", (long) y);
+            String label = String.format(Locale.ROOT, "%,d", (long) y);
             g.drawString(label, LEFT - 8 - g.getFontMetrics().stringWidth(label), py + 4);
         }
         g.setColor(Color.BLACK);

@@ -1,6 +1,6 @@
 package io.billingsnapshot.benchmark;
 
-import io.billingsnapshot.benchmark.Benchmark.Key;
+import io.billingsnapshot.benchmark.Benchmark.Cell;
 import io.billingsnapshot.benchmark.Benchmark.Result;
 import io.billingsnapshot.testing.Path;
 import java.awt.Color;
@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -19,8 +20,8 @@ import java.util.regex.Pattern;
 final class Report {
 
     private static final Duration NONE = Duration.ZERO;
-    private final Map<Key, Result> results;
-    private final Map<Key, Result> raw;
+    private final Map<Cell, Result> results;
+    private final Map<Cell, Result> raw;
     private final Supplier<Result> poison;
     private final LongSupplier poisonTransactions;
     private String machine;
@@ -29,7 +30,7 @@ final class Report {
     private int heapFailures;
     private long[] coldStart;
 
-    Report(Map<Key, Result> results, Map<Key, Result> raw, Supplier<Result> poison, LongSupplier poisonTransactions) {
+    Report(Map<Cell, Result> results, Map<Cell, Result> raw, Supplier<Result> poison, LongSupplier poisonTransactions) {
         this.results = results;
         this.raw = raw;
         this.poison = poison;
@@ -40,8 +41,8 @@ final class Report {
 
     void machine(String database) {
         loadAtStart = loadAverage();
-        machine = "%s | %d cores | %s | JDK %s (%s) | %s %s | %s | ElasticMQ (embedded)"
-                .formatted(Benchmark.today(), Runtime.getRuntime().availableProcessors(), cpuModel(),
+        machine = String.format(Locale.ROOT, "%s | %d cores | %s | JDK %s (%s) | %s %s | %s | ElasticMQ (embedded)",
+                Benchmark.today(), Runtime.getRuntime().availableProcessors(), cpuModel(),
                         System.getProperty("java.runtime.version"), System.getProperty("java.vm.vendor"),
                         System.getProperty("os.name"), System.getProperty("os.version"), database);
     }
@@ -75,19 +76,21 @@ final class Report {
         System.out.println("-".repeat(124));
         for (Duration delay : List.of(NONE, Benchmark.DELAY)) {
             for (int size : Benchmark.SIZES) {
-                Result fast = results.get(new Key(Path.SET_BASED, delay, size));
-                Result slow = results.get(new Key(Path.PER_MESSAGE, delay, size));
-                System.out.printf("%2d ms %7s | %7s %9s %10s %6s %10.1f | %7s %10s %10s %6s %10.1f | %4.1fx %6.1fx%n",
-                        delay.toMillis(), String.format("%,d", size),
-                        String.format("%,.0f", fast.messagesPerSecond(size)), String.format("%,.1f", fast.msPerBatch()),
-                        String.format("(%,.1f)", fast.publishMsPerBatch()), roundTrips(fast), fast.sqsCalls(),
-                        String.format("%,.0f%s", slow.messagesPerSecond(size), slow.extrapolated() ? "*" : ""),
-                        String.format("%,.1f", slow.msPerBatch()), String.format("(%,.1f)", slow.publishMsPerBatch()),
-                        roundTrips(slow), slow.sqsCalls(),
+                Result fast = results.get(new Cell(Path.SET_BASED, delay, size));
+                Result slow = results.get(new Cell(Path.PER_MESSAGE, delay, size));
+                System.out.printf(Locale.ROOT,
+                        "%2d ms %7s | %7s %9s %10s %6s %10.1f | %7s %10s %10s %6s %10.1f | %4.1fx %6.1fx%n",
+                        delay.toMillis(), String.format(Locale.ROOT, "%,d", size),
+                        String.format(Locale.ROOT, "%,.0f", fast.messagesPerSecond(size)),
+                        String.format(Locale.ROOT, "%,.1f", fast.msPerBatch()),
+                        String.format(Locale.ROOT, "(%,.1f)", fast.publishMsPerBatch()), roundTrips(fast), fast.sqsCalls(),
+                        String.format(Locale.ROOT, "%,.0f%s", slow.messagesPerSecond(size), slow.extrapolated() ? "*" : ""),
+                        String.format(Locale.ROOT, "%,.1f", slow.msPerBatch()),
+                        String.format(Locale.ROOT, "(%,.1f)", slow.publishMsPerBatch()), roundTrips(slow), slow.sqsCalls(),
                         slow.msPerBatch() / fast.msPerBatch(), slow.dbMsPerBatch() / fast.dbMsPerBatch());
             }
         }
-        System.out.printf("* sets of one at %,d messages with the delay: measured on %,d messages, extrapolated"
+        System.out.printf(Locale.ROOT, "* sets of one at %,d messages with the delay: measured on %,d messages, extrapolated"
                 + " linearly (its cost is per message); its round trips are those measured without the delay.%n",
                 Benchmark.SIZES[Benchmark.SIZES.length - 1], Benchmark.SAMPLE);
         System.out.println("(publish): of ms/batch, the time in SendMessageBatch calls to the embedded SQS, the same calls"
@@ -99,31 +102,34 @@ final class Report {
         System.out.println("-".repeat(88));
         for (Duration delay : List.of(NONE, Benchmark.DELAY)) {
             for (int size : Benchmark.SIZES) {
-                Result limit = raw.get(new Key(Path.SET_BASED, delay, size));
-                Result fast = results.get(new Key(Path.SET_BASED, delay, size));
-                System.out.printf("%2d ms %7s | %6.1f %7s | %16.1f %6.0f%% | %13.1f %9.0f%%%n",
-                        delay.toMillis(), String.format("%,d", size), limit.msPerBatch(), roundTrips(limit),
+                Result limit = raw.get(new Cell(Path.SET_BASED, delay, size));
+                Result fast = results.get(new Cell(Path.SET_BASED, delay, size));
+                System.out.printf(Locale.ROOT, "%2d ms %7s | %6.1f %7s | %16.1f %6.0f%% | %13.1f %9.0f%%%n",
+                        delay.toMillis(), String.format(Locale.ROOT, "%,d", size), limit.msPerBatch(), roundTrips(limit),
                         fast.dbMsPerBatch(), 100 * limit.msPerBatch() / fast.dbMsPerBatch(),
                         fast.msPerBatch(), 100 * limit.msPerBatch() / fast.msPerBatch());
             }
         }
-        Result clean = results.get(new Key(Path.SET_BASED, Benchmark.DELAY, 1_000));
-        System.out.printf("One poison record (a trigger error) in a batch of 1,000, 1 ms each way: %,.1f ms against %,.1f ms"
-                + " clean (%.1fx), %d transactions, %d db round trips%n", poison.get().msPerBatch(), clean.msPerBatch(),
-                poison.get().msPerBatch() / clean.msPerBatch(), poisonTransactions.getAsLong(), poison.get().roundTrips());
-        System.out.printf("(10,000 raw rows take %d statements of %,d rows: PostgreSQL binds at most 65,535 parameters.)%n",
+        Result clean = results.get(new Cell(Path.SET_BASED, Benchmark.DELAY, 1_000));
+        System.out.printf(Locale.ROOT, "One poison record (a trigger error) in a batch of 1,000, 1 ms each way:"
+                + " %,.1f ms against %,.1f ms clean (%.1fx), %d transactions, %d db round trips%n",
+                poison.get().msPerBatch(), clean.msPerBatch(), poison.get().msPerBatch() / clean.msPerBatch(),
+                poisonTransactions.getAsLong(), poison.get().roundTrips());
+        System.out.printf(Locale.ROOT,
+                "(10,000 raw rows take %d statements of %,d rows: PostgreSQL binds at most 65,535 parameters.)%n",
                 10_000 / RawUpsert.ROWS_PER_STATEMENT, RawUpsert.ROWS_PER_STATEMENT);
         System.out.println();
-        System.out.printf("Peak heap, one 10,000-message batch, fresh JVM, -Xmx512m (%d MB usable), serial GC: %s%n",
-                maxHeapBytes >> 20,
-                peakHeapBytes < 0 ? "not measured" : "%d MB used at most (sum of the heap pools' peaks), %d records failed"
-                        .formatted(peakHeapBytes >> 20, heapFailures));
-        System.out.printf("Cold start, fresh JVM (client compiler, serial GC): handler + first 10-message batch %,d ms,"
-                + " trivial handler %,d ms: %.1fx (medians of 3)%n", coldStart[0] / 1_000_000, coldStart[1] / 1_000_000,
-                (double) coldStart[0] / coldStart[1]);
+        String peak = peakHeapBytes < 0 ? "not measured" : String.format(Locale.ROOT,
+                "%d MB used at most (sum of the heap pools' peaks), %d records failed", peakHeapBytes >> 20, heapFailures);
+        System.out.printf(Locale.ROOT,
+                "Peak heap, one 10,000-message batch, fresh JVM, -Xmx512m (%d MB usable), serial GC: %s%n",
+                maxHeapBytes >> 20, peak);
+        System.out.printf(Locale.ROOT, "Cold start, fresh JVM (client compiler, serial GC): handler + first 10-message batch"
+                + " %,d ms, trivial handler %,d ms: %.1fx (medians of 3)%n", coldStart[0] / 1_000_000,
+                coldStart[1] / 1_000_000, (double) coldStart[0] / coldStart[1]);
         System.out.println();
         targets();
-        System.out.printf("%nBenchmark took %d s.%n", took.toSeconds());
+        System.out.printf(Locale.ROOT, "%nBenchmark took %d s.%n", took.toSeconds());
     }
 
     private void targets() {
@@ -131,33 +137,36 @@ final class Report {
         boolean constant = true;
         for (Duration delay : List.of(NONE, Benchmark.DELAY)) {
             for (int size : Benchmark.SIZES) {
-                long rt = results.get(new Key(Path.SET_BASED, delay, size)).roundTrips();
+                long rt = results.get(new Cell(Path.SET_BASED, delay, size)).roundTrips();
                 if (delay.isZero()) {
                     roundTrips.add(Long.toString(rt));
                 }
-                constant &= rt <= 11 && rt == results.get(new Key(Path.SET_BASED, NONE, 10)).roundTrips();
+                constant &= rt <= 11 && rt == results.get(new Cell(Path.SET_BASED, NONE, 10)).roundTrips();
             }
         }
         double ratioDelay = ratio(Benchmark.DELAY, 1_000);
         double ratioNone = ratio(NONE, 1_000);
-        double dbFraction = raw.get(new Key(Path.SET_BASED, NONE, 1_000)).msPerBatch()
-                / results.get(new Key(Path.SET_BASED, NONE, 1_000)).dbMsPerBatch();
-        double poisonRatio = poison.get().msPerBatch() / results.get(new Key(Path.SET_BASED, Benchmark.DELAY, 1_000)).msPerBatch();
+        double dbFraction = raw.get(new Cell(Path.SET_BASED, NONE, 1_000)).msPerBatch()
+                / results.get(new Cell(Path.SET_BASED, NONE, 1_000)).dbMsPerBatch();
+        double poisonRatio = poison.get().msPerBatch() / results.get(new Cell(Path.SET_BASED, Benchmark.DELAY, 1_000)).msPerBatch();
         System.out.println("Targets (reported, not asserted)                 measured");
         System.out.println("-".repeat(88));
-        System.out.printf("%-48s %s (%s at 10/100/1,000/10,000) %s%n", "round trips per clean batch constant, <= 11",
-                constant ? "constant" : "NOT constant", String.join("/", roundTrips), mark(constant));
-        System.out.printf("%-48s %.1fx whole, %.1fx database phase %s%n", "one set >= 100x sets of one at 1,000, 1 ms",
-                ratioDelay, dbRatio(Benchmark.DELAY, 1_000), mark(ratioDelay >= 100));
-        System.out.printf("%-48s %.1fx whole, %.1fx database phase %s%n", "one set >= 5x sets of one at 1,000, no delay",
-                ratioNone, dbRatio(NONE, 1_000), mark(ratioNone >= 5));
-        System.out.printf("%-48s %.0f%% %s%n", "set db phase >= 60% of raw upsert at 1,000", 100 * dbFraction,
+        System.out.printf(Locale.ROOT, "%-48s %s (%s at 10/100/1,000/10,000) %s%n",
+                "round trips per clean batch constant, <= 11", constant ? "constant" : "NOT constant",
+                String.join("/", roundTrips), mark(constant));
+        System.out.printf(Locale.ROOT, "%-48s %.1fx whole, %.1fx database phase %s%n",
+                "one set >= 100x sets of one at 1,000, 1 ms", ratioDelay, dbRatio(Benchmark.DELAY, 1_000),
+                mark(ratioDelay >= 100));
+        System.out.printf(Locale.ROOT, "%-48s %.1fx whole, %.1fx database phase %s%n",
+                "one set >= 5x sets of one at 1,000, no delay", ratioNone, dbRatio(NONE, 1_000), mark(ratioNone >= 5));
+        System.out.printf(Locale.ROOT, "%-48s %.0f%% %s%n", "set db phase >= 60% of raw upsert at 1,000", 100 * dbFraction,
                 mark(dbFraction >= 0.6));
-        System.out.printf("%-48s %.1fx %s%n", "one poison in 1,000 <= 5x a clean batch, 1 ms", poisonRatio,
+        System.out.printf(Locale.ROOT, "%-48s %.1fx %s%n", "one poison in 1,000 <= 5x a clean batch, 1 ms", poisonRatio,
                 mark(poisonRatio <= 5));
         boolean heapOk = peakHeapBytes >= 0 && heapFailures == 0 && maxHeapBytes <= 512L << 20;
-        System.out.printf("%-48s %s %s%n", "10,000-message batch within 512 MB of heap",
-                peakHeapBytes < 0 ? "not measured" : "%d MB peak, completed under -Xmx512m".formatted(peakHeapBytes >> 20),
+        System.out.printf(Locale.ROOT, "%-48s %s %s%n", "10,000-message batch within 512 MB of heap",
+                peakHeapBytes < 0 ? "not measured"
+                        : String.format(Locale.ROOT, "%d MB peak, completed under -Xmx512m", peakHeapBytes >> 20),
                 mark(heapOk));
     }
 
@@ -166,13 +175,13 @@ final class Report {
     }
 
     private double dbRatio(Duration delay, int size) {
-        return results.get(new Key(Path.PER_MESSAGE, delay, size)).dbMsPerBatch()
-                / results.get(new Key(Path.SET_BASED, delay, size)).dbMsPerBatch();
+        return results.get(new Cell(Path.PER_MESSAGE, delay, size)).dbMsPerBatch()
+                / results.get(new Cell(Path.SET_BASED, delay, size)).dbMsPerBatch();
     }
 
     private double ratio(Duration delay, int size) {
-        return results.get(new Key(Path.PER_MESSAGE, delay, size)).msPerBatch()
-                / results.get(new Key(Path.SET_BASED, delay, size)).msPerBatch();
+        return results.get(new Cell(Path.PER_MESSAGE, delay, size)).msPerBatch()
+                / results.get(new Cell(Path.SET_BASED, delay, size)).msPerBatch();
     }
 
     private static String mark(boolean met) {
@@ -192,17 +201,17 @@ final class Report {
     }
 
     private static Chart.Series series(String label, Color color, boolean dashed, Path path, Duration delay,
-            Map<Key, Result> from) {
+            Map<Cell, Result> from) {
         List<double[]> points = new ArrayList<>();
         for (int size : Benchmark.SIZES) {
-            points.add(new double[] {size, from.get(new Key(path, delay, size)).messagesPerSecond(size)});
+            points.add(new double[] {size, from.get(new Cell(path, delay, size)).messagesPerSecond(size)});
         }
         return new Chart.Series(label, color, dashed, points);
     }
 
     static String loadAverage() {
         try {
-            String[] fields = Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ");
+            String[] fields = Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ", -1);
             return fields[0] + " " + fields[1] + " " + fields[2];
         } catch (IOException e) {
             return "unknown";

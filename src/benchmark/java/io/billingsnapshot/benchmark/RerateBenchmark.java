@@ -17,6 +17,7 @@ import io.billingsnapshot.testing.TestSqs;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -27,6 +28,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
@@ -75,20 +77,20 @@ public final class RerateBenchmark {
                 measure(delay, sqs, client, queue);
             }
         }
-        System.out.printf("%nbilling-snapshot-lambda re-rating benchmark, %s, %d cores, JDK %s%n",
+        System.out.printf(Locale.ROOT, "%nbilling-snapshot-lambda re-rating benchmark, %s, %d cores, JDK %s%n",
                 Instant.now().truncatedTo(ChronoUnit.SECONDS), Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.runtime.version"));
         System.out.println("Load average (1, 5, 15 min) at start: " + loadAtStart + ", at end: " + Report.loadAverage());
-        System.out.printf("%-5s %-8s %-34s %10s %9s %10s %9s  %s%n", "delay", "rows", "step", "rows/s", "seconds",
-                "db RT", "publish s", "");
+        System.out.printf(Locale.ROOT, "%-5s %-8s %-34s %10s %9s %10s %9s  %s%n",
+                "delay", "rows", "step", "rows/s", "seconds", "db RT", "publish s", "");
         System.out.println("-".repeat(110));
         lines.forEach(System.out::println);
-        System.out.printf("%nTook %.0f s.%n", (System.nanoTime() - started) / 1e9);
+        System.out.printf(Locale.ROOT, "%nTook %.0f s.%n", (System.nanoTime() - started) / 1e9);
     }
 
     private void measure(Duration delay, TestSqs sqs, SqsClient client, String queue) throws Exception {
         int total = SIZES[0] + SIZES[1];
-        System.out.printf("%d ms each way: seeding %,d request logs ...%n", delay.toMillis(), total);
+        System.out.printf(Locale.ROOT, "%d ms each way: seeding %,d request logs ...%n", delay.toMillis(), total);
         TestDatabase.Db db = TestDatabase.server().createDatabase();
         Workload workload = Workload.seed(db, total);
         Map<String, String> env = FunctionEnvironment.local(db, sqs, queue);
@@ -101,7 +103,8 @@ public final class RerateBenchmark {
             Config config = Config.fromEnvironment(relayed(env, relay));
             try (DatabaseConnections connections = new DatabaseConnections(config.database())) {
                 RerateHandler rerate = new RerateHandler(Wiring.rerater(config, connections, timed,
-                        RerateMetrics.emf("Benchmark", new PrintStream(OutputStream.nullOutputStream()), Clock.systemUTC()),
+                        RerateMetrics.emf("Benchmark", new PrintStream(OutputStream.nullOutputStream(), false,
+                                StandardCharsets.UTF_8), Clock.systemUTC()),
                         Clock.systemUTC(), UUID::randomUUID, Rerater.CHUNK_ROWS), Clock.systemUTC());
                 for (int size : SIZES) {
                     Instant from = lastBilledAt(db).plus(1, ChronoUnit.MICROS);
@@ -138,7 +141,7 @@ public final class RerateBenchmark {
         long start = System.nanoTime();
         Map<String, Object> report = handler.handleRequest(payload, null); // Lambda's longest budget: 15 minutes
         double seconds = (System.nanoTime() - start) / 1e9;
-        String note = "changed %,d, next %s".formatted((Long) report.get("changed"),
+        String note = String.format(Locale.ROOT, "changed %,d, next %s", (Long) report.get("changed"),
                 report.get("next") == null ? "none (one call)" : report.get("next"));
         return new Step(name, (Long) report.get("examined"), seconds, relay.roundTrips() - roundTrips,
                 (publishNanos.get() - published) / 1e9, note);
@@ -161,8 +164,9 @@ public final class RerateBenchmark {
     }
 
     private void add(Duration delay, int size, Step step) {
-        String line = "%2d ms %,8d %-34s %,10.0f %9.1f %,10d %9.1f  %s".formatted(delay.toMillis(), size, step.name(),
-                step.rowsPerSecond(), step.seconds(), step.roundTrips(), step.publishSeconds(), step.note());
+        String line = String.format(Locale.ROOT, "%2d ms %,8d %-34s %,10.0f %9.1f %,10d %9.1f  %s",
+                delay.toMillis(), size, step.name(), step.rowsPerSecond(), step.seconds(), step.roundTrips(),
+                step.publishSeconds(), step.note());
         lines.add(line);
         System.out.println("  " + line);
     }

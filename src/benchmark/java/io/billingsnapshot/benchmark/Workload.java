@@ -10,6 +10,7 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
@@ -45,23 +46,23 @@ final class Workload {
                     + USERS + ") i");
             s.execute("INSERT INTO api_keys (id, name) SELECT gen_random_uuid(), 'key ' || i FROM generate_series(1, "
                     + KEYS + ") i");
-            s.execute("""
+            s.execute(String.format(Locale.ROOT, """
                     INSERT INTO upstreams (id, name, billing_input_multiplier, billing_output_multiplier)
                     SELECT gen_random_uuid(), 'upstream ' || i, (ARRAY[1, 1, 1, 0.8, 1.2, 1.5])[1 + i %% 6],
                            (ARRAY[1, 1, 1.1, 0.9, 1.2, 1.5])[1 + i %% 6]
-                    FROM generate_series(1, %d) i""".formatted(UPSTREAMS));
+                    FROM generate_series(1, %d) i""", UPSTREAMS));
             workload.catalog(c);
             s.execute("""
                     CREATE TEMP TABLE pick AS
                     SELECT (SELECT array_agg(id) FROM api_keys) AS keys, (SELECT array_agg(id) FROM users) AS users,
                            (SELECT array_agg(id) FROM upstreams) AS upstreams,
                            (SELECT array_agg(DISTINCT model) FROM billing_model_prices) AS models""");
-            s.execute("""
+            s.execute(String.format(Locale.ROOT, """
                     INSERT INTO request_logs (id, api_key_id, user_id, upstream_id, model)
                     SELECT gen_random_uuid(), keys[1 + (random() * (%d - 1))::int], users[1 + (random() * (%d - 1))::int],
                            upstreams[1 + (random() * (%d - 1))::int],
                            models[1 + least((random() * random() * %d)::int, %d - 1)]
-                    FROM pick, generate_series(1, %d)""".formatted(KEYS, USERS, UPSTREAMS, MODELS, MODELS, requestLogs));
+                    FROM pick, generate_series(1, %d)""", KEYS, USERS, UPSTREAMS, MODELS, MODELS, requestLogs));
             s.execute("DROP TABLE pick");
         }
         try (Connection c = db.connect(); Statement s = c.createStatement()) {
@@ -193,12 +194,12 @@ final class Workload {
         int completion = 10 + random.nextInt(4_000);
         int cacheRead = random.nextDouble() < 0.3 ? prompt / 2 : 0;
         String tier = random.nextDouble() < 0.1 ? "fast" : "standard";
-        return """
+        return String.format(Locale.ROOT, """
                 {"requestLogId":"%s","apiKeyId":null,"upstreamId":null,"userId":null,"model":"%s",\
                 "requestedServiceTier":"%s","effectiveServiceTier":"%s",\
                 "usage":{"promptTokens":%d,"completionTokens":%d,"totalTokens":%d,"cacheReadTokens":%d,\
-                "cacheWriteTokens":0},"billedAt":"%s"}"""
-                .formatted(logs.get(log), logModels.get(log), tier, tier, prompt, completion, prompt + completion,
+                "cacheWriteTokens":0},"billedAt":"%s"}""",
+                logs.get(log), logModels.get(log), tier, tier, prompt, completion, prompt + completion,
                         cacheRead, Instant.parse("2026-11-30T11:00:00Z").plusMillis(messages));
     }
 }

@@ -51,8 +51,8 @@ public final class RerateMetrics {
             MetricsLogger document = new MetricsLogger(environment).setNamespace(namespace)
                     .setTimestamp(clock.instant()).setDimensions(new DimensionSet());
             JsonLog.requestId().ifPresent(id -> document.putProperty(EmfMetrics.REQUEST_ID_PROPERTY, id));
-            document.putMetric(ROWS_EXAMINED, rowsExamined, Unit.COUNT)
-                    .putMetric(ROWS_CHANGED, rowsChanged, Unit.COUNT)
+            document.putMetric(ROWS_EXAMINED, (double) rowsExamined, Unit.COUNT)
+                    .putMetric(ROWS_CHANGED, (double) rowsChanged, Unit.COUNT)
                     .putMetric(AMOUNT_CORRECTED, amountCorrected.doubleValue(), Unit.NONE)
                     .flush();
         } catch (RuntimeException e) {

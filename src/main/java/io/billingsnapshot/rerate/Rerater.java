@@ -12,7 +12,6 @@ import io.billingsnapshot.processing.SnapshotWriter;
 import io.billingsnapshot.quota.OutboxRelay;
 import io.billingsnapshot.store.PriceCatalog;
 import io.billingsnapshot.store.SnapshotRange;
-import io.billingsnapshot.store.SnapshotRange.Key;
 import io.billingsnapshot.store.SnapshotRange.StoredRow;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -96,7 +95,8 @@ public final class Rerater {
         Deadline statements = new Deadline(budget.stopWork().plus(
                 Duration.between(budget.stopWork(), budget.sqsCallsEnd()).dividedBy(2)), clock);
         RerateTally tally = new RerateTally();
-        Optional<Key> after = request.after().map(cursor -> new Key(cursor.billedAt(), cursor.requestLogId()));
+        Optional<SnapshotRange.Key> after =
+                request.after().map(cursor -> new SnapshotRange.Key(cursor.billedAt(), cursor.requestLogId()));
         Optional<RerateCursor> next = Optional.empty();
         try {
             Connection c = connections.get();
@@ -145,18 +145,18 @@ public final class Rerater {
      * What one chunk did, once committed (or, in a dry run, rolled back): the last key it picked,
      * whether it was full (more may follow), each row's repricing, the rows written.
      */
-    private record Chunk(Optional<Key> last, boolean full, List<Repricing> repriced, List<Written> written) {
+    private record Chunk(Optional<SnapshotRange.Key> last, boolean full, List<Repricing> repriced, List<Written> written) {
     }
 
-    private Chunk chunk(Connection c, SnapshotRange.Filter filter, Optional<Key> after, boolean dryRun,
+    private Chunk chunk(Connection c, SnapshotRange.Filter filter, Optional<SnapshotRange.Key> after, boolean dryRun,
             Deadline statements) throws SQLException, SnapshotWriter.RowNotWritten, Deadline.OutOfTime {
         try {
-            List<Key> keys = range.pick(c, filter, after, chunkRows, statements.remaining());
+            List<SnapshotRange.Key> keys = range.pick(c, filter, after, chunkRows, statements.remaining());
             if (keys.isEmpty()) {
                 c.rollback();
                 return new Chunk(after, false, List.of(), List.of());
             }
-            List<StoredRow> rows = range.lock(c, filter, keys.stream().map(Key::requestLogId).toList(),
+            List<StoredRow> rows = range.lock(c, filter, keys.stream().map(SnapshotRange.Key::requestLogId).toList(),
                     statements.remaining());
             Map<String, ModelCatalog> catalogs = catalogs(c, rows, statements);
             List<Repricing> repriced = new ArrayList<>(rows.size());
@@ -227,7 +227,7 @@ public final class Rerater {
         }
     }
 
-    private RerateFailedException failed(Exception cause, RerateRequest request, Optional<Key> after,
+    private RerateFailedException failed(Exception cause, RerateRequest request, Optional<SnapshotRange.Key> after,
             RerateTally tally) {
         RerateReport done = tally.report(after.map(Rerater::cursor));
         String resume = after.map(key -> "call again with \"after\": \"" + cursor(key) + "\"")
@@ -249,7 +249,7 @@ public final class Rerater {
         return e instanceof SQLException sql ? "SQLState " + sql.getSQLState() : e.getClass().getSimpleName();
     }
 
-    private static RerateCursor cursor(Key key) {
+    private static RerateCursor cursor(SnapshotRange.Key key) {
         return new RerateCursor(key.billedAt(), key.requestLogId());
     }
 

@@ -4,6 +4,7 @@ import io.billingsnapshot.metrics.Metric;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -37,9 +38,10 @@ record ChaosReport(
 
         /** One line of counts, for comparing runs. */
         String counts() {
-            return ("invocations=%d deletes=%d (keys %d, upstreams %d; a handler ran into %d) kills=%d outages=%d "
+            return String.format(Locale.ROOT,
+                    "invocations=%d deletes=%d (keys %d, upstreams %d; a handler ran into %d) kills=%d outages=%d "
                     + "(publishes failed %d) stalls=%d (publishes failed %d) cutOffBefore=%d cutOffAfter=%d "
-                    + "restarts=%d").formatted(invocations, apiKeysDeleted + upstreamsDeleted, apiKeysDeleted,
+                    + "restarts=%d", invocations, apiKeysDeleted + upstreamsDeleted, apiKeysDeleted,
                     upstreamsDeleted, deletionsAHandlerRanInto, backendsKilled(), deltaQueueOutages,
                     publishesFailedInOutages, deltaQueueStalls, publishesFailedInStalls, cutOffBeforePublishing,
                     cutOffAfterPublishing, environmentRestarts);
@@ -60,7 +62,7 @@ record ChaosReport(
     }
 
     String text() {
-        return """
+        return String.format(Locale.ROOT, """
                 ==== Chaos soak %s: %s ====
                 settings      : %s
                 run           : started %s, %d s, on %s
@@ -78,7 +80,7 @@ record ChaosReport(
                 deltas        : %d publications, %d distinct, %d duplicates published (at least once)
                 newest version: %s
                 dead letters  : %s
-                %s%s""".formatted(
+                %s%s""",
                 settings.fifo() ? "FIFO" : "standard", passed() ? "PASSED" : "FAILED",
                 settings.describe(),
                 startedAt, duration.toSeconds(), machine,

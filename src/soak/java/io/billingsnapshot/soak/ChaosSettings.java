@@ -1,6 +1,7 @@
 package io.billingsnapshot.soak;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Properties;
 import java.util.Random;
 
@@ -130,11 +131,12 @@ public record ChaosSettings(
     }
 
     public String describe() {
-        return ("seed %d: %d request logs on a %s queue, %d pollers, hang limit %ds; duplicates %.0f%%, "
+        return String.format(Locale.ROOT,
+                "seed %d: %d request logs on a %s queue, %d pollers, hang limit %ds; duplicates %.0f%%, "
                 + "versions %.0f%%, invalid %.0f%%; at every n-th invocation: delete a key or upstream in use %s "
                 + "(up to %.0f%%), kill a backend %s, take the delta SQS down %s (until %d publishes failed), "
                 + "cut an invocation off %s, stall the delta queue %s (until %d publishes failed, at most %d ms); "
-                + "lease %ds, maxReceiveCount %d").formatted(seed, requestLogs, fifo ? "FIFO" : "standard", pollers,
+                + "lease %ds, maxReceiveCount %d", seed, requestLogs, fifo ? "FIFO" : "standard", pollers,
                 hangLimit.toSeconds(), duplicateRate * 100, versionRate * 100, invalidRate * 100,
                 every(deleteEvery), deletableShare * 100, every(killEvery), every(outageEvery), outageFailures,
                 every(cutOffEvery), every(stallEvery), stallFailures, stallLimit.toMillis(), outboxLeaseSeconds,

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
@@ -150,7 +151,7 @@ final class ChaosSoak {
     }
 
     private static String machine() {
-        return "%d cores, %s %s, Java %s".formatted(Runtime.getRuntime().availableProcessors(),
+        return String.format(Locale.ROOT, "%d cores, %s %s, Java %s", Runtime.getRuntime().availableProcessors(),
                 System.getProperty("os.name"), System.getProperty("os.arch"), System.getProperty("java.version"));
     }
 }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
@@ -98,11 +99,11 @@ record ChaosWorkload(
     private static String body(Request r, Instant billedAt, boolean noUsage, int completion, Random random) {
         int prompt = noUsage ? 0 : 1 + random.nextInt(200_000);
         int cacheRead = noUsage || random.nextBoolean() ? 0 : random.nextInt(prompt + 1);
-        return """
+        return String.format(Locale.ROOT, """
                 {"requestLogId":"%s","apiKeyId":"%s","upstreamId":"%s","userId":"%s","model":"%s",\
                 "requestedServiceTier":"standard","effectiveServiceTier":"standard",\
                 "usage":{"promptTokens":%d,"completionTokens":%d,"totalTokens":%d,"cacheReadTokens":%d},\
-                "billedAt":"%s"}""".formatted(r.requestLogId(), r.apiKeyId(), r.upstreamId(), r.userId(), r.model(),
+                "billedAt":"%s"}""", r.requestLogId(), r.apiKeyId(), r.upstreamId(), r.userId(), r.model(),
                 prompt, completion, prompt + completion, cacheRead, billedAt);
     }
 

@@ -2,6 +2,7 @@ package io.billingsnapshot.soak;
 
 import java.math.BigDecimal;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -35,7 +36,8 @@ public record ConservationResult(
 
         @Override
         public String toString() {
-            return "%s: published adjustments sum to %s but billed snapshots to %s (off by %s)".formatted(target,
+            return String.format(Locale.ROOT,
+                    "%s: published adjustments sum to %s but billed snapshots to %s (off by %s)", target,
                     published.toPlainString(), billed.toPlainString(),
                     published.subtract(billed).stripTrailingZeros().toPlainString());
         }
@@ -57,11 +59,12 @@ public record ConservationResult(
     public String report() {
         StringBuilder report = new StringBuilder()
                 .append("Conservation check: ").append(passed() ? "PASSED" : "FAILED").append('\n')
-                .append("  quota sums   : %d API keys and %d upstreams checked against their billed snapshots%n"
-                        .formatted(apiKeysChecked, upstreamsChecked))
-                .append("  outbox       : %d rows left%n".formatted(outboxRows))
-                .append("  messages     : %d sent, %d snapshotted, %d dead-lettered, %d vanished%n"
-                        .formatted(messagesSent, snapshotted, deadLettered, vanishedMessageIds.size()))
+                .append(String.format(Locale.ROOT,
+                        "  quota sums   : %d API keys and %d upstreams checked against their billed snapshots%n",
+                        apiKeysChecked, upstreamsChecked))
+                .append(String.format(Locale.ROOT, "  outbox       : %d rows left%n", outboxRows))
+                .append(String.format(Locale.ROOT, "  messages     : %d sent, %d snapshotted, %d dead-lettered, %d vanished%n",
+                        messagesSent, snapshotted, deadLettered, vanishedMessageIds.size()))
                 .append("  dead letters : ").append(byReason()).append('\n')
                 .append("  deltas       : ").append(deltas).append('\n');
         if (!passed()) {

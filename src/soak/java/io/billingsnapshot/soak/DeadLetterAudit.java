@@ -1,6 +1,7 @@
 package io.billingsnapshot.soak;
 
 import java.util.Collection;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -52,7 +53,8 @@ record DeadLetterAudit(int invalid, int validBehindPoisonInGroup, int validOther
     }
 
     String text() {
-        return "%d malformed, %d valid queued behind a malformed one in their FIFO group, %d other valid %s"
-                .formatted(invalid, validBehindPoisonInGroup, validOther, validOtherByReason);
+        return String.format(Locale.ROOT,
+                "%d malformed, %d valid queued behind a malformed one in their FIFO group, %d other valid %s",
+                invalid, validBehindPoisonInGroup, validOther, validOtherByReason);
     }
 }

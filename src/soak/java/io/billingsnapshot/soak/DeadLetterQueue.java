@@ -20,8 +20,7 @@ final class DeadLetterQueue {
 
     List<DeadLetter> drain(Map<String, String> lastFailureByMessageId) {
         List<DeadLetter> deadLetters = new ArrayList<>();
-        List<Message> batch;
-        while (!(batch = receive()).isEmpty()) {
+        for (List<Message> batch = receive(); !batch.isEmpty(); batch = receive()) {
             for (Message message : batch) {
                 String count = message.attributes().get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT);
                 deadLetters.add(new DeadLetter(message.messageId(), message.body(),

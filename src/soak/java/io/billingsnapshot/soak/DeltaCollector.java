@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -37,14 +38,17 @@ public final class DeltaCollector {
     /** Receives and deletes until the queue answers empty; returns how many it took this time. */
     public synchronized int drain() {
         int taken = 0;
-        List<Message> batch;
-        while (!(batch = sqs.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(10)
-                .visibilityTimeout(30).waitTimeSeconds(0)).messages()).isEmpty()) {
+        for (List<Message> batch = receive(); !batch.isEmpty(); batch = receive()) {
             batch.forEach(message -> accept(message.messageId(), message.body()));
             SqsBatches.delete(sqs, queueUrl, batch);
             taken += batch.size();
         }
         return taken;
+    }
+
+    private List<Message> receive() {
+        return sqs.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(10).visibilityTimeout(30)
+                .waitTimeSeconds(0)).messages();
     }
 
     synchronized void accept(String messageId, String body) {
@@ -105,7 +109,7 @@ public final class DeltaCollector {
     }
 
     public synchronized String summary() {
-        return "%d publications: %d distinct deltas, %d duplicates, %d conflicting, %d malformed"
-                .formatted(publications, distinct.size(), duplicates, conflicts.size(), malformed.size());
+        return String.format(Locale.ROOT, "%d publications: %d distinct deltas, %d duplicates, %d conflicting, %d malformed",
+                publications, distinct.size(), duplicates, conflicts.size(), malformed.size());
     }
 }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.billingsnapshot.testing.TestSqs;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -36,15 +38,15 @@ class DeltaCollectorTest {
     }
 
     static String delta(UUID deltaId, String adjustments) {
-        return """
+        return String.format(Locale.ROOT, """
                 {"deltaId":"%s","requestLogId":"%s","billedAt":"2025-03-01T10:00:00Z","currency":"USD",\
-                "adjustments":[%s]}""".formatted(deltaId, UUID.nameUUIDFromBytes(deltaId.toString().getBytes()),
-                adjustments);
+                "adjustments":[%s]}""",
+                deltaId, UUID.nameUUIDFromBytes(deltaId.toString().getBytes(StandardCharsets.UTF_8)), adjustments);
     }
 
     static String adjustment(String scope, UUID id, String amount) {
-        return """
-                {"scope":"%s","id":"%s","amount":%s}""".formatted(scope, id, amount);
+        return String.format(Locale.ROOT, """
+                {"scope":"%s","id":"%s","amount":%s}""", scope, id, amount);
     }
 
     @Test

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -23,7 +24,7 @@ final class FailureLog extends PrintStream {
     private final Map<String, LongAdder> events = new ConcurrentHashMap<>();
 
     FailureLog() {
-        super(OutputStream.nullOutputStream());
+        super(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8);
     }
 
     @Override

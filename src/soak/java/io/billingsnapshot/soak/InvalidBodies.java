@@ -1,6 +1,7 @@
 package io.billingsnapshot.soak;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 import java.util.function.Function;
 
@@ -15,11 +16,11 @@ final class InvalidBodies {
             id -> "[\"an\", \"array\"]",
             id -> "{\"model\":\"gpt-4o\"}",
             id -> "{\"requestLogId\":\"1-1-1-1-1\"}",
-            id -> "{\"requestLogId\":\"%s\",\"usage\":{\"promptTokens\":-5}}".formatted(id),
-            id -> "{\"requestLogId\":\"%s\",\"usage\":{\"completionTokens\":1.5}}".formatted(id),
-            id -> "{\"requestLogId\":\"%s\",\"billedAt\":\"yesterday\"}".formatted(id),
-            id -> "{\"requestLogId\":\"%s\",\"requestLogId\":\"%s\"}".formatted(id, id),
-            id -> "{\"requestLogId\":\"%s\"} trailing".formatted(id));
+            id -> String.format(Locale.ROOT, "{\"requestLogId\":\"%s\",\"usage\":{\"promptTokens\":-5}}", id),
+            id -> String.format(Locale.ROOT, "{\"requestLogId\":\"%s\",\"usage\":{\"completionTokens\":1.5}}", id),
+            id -> String.format(Locale.ROOT, "{\"requestLogId\":\"%s\",\"billedAt\":\"yesterday\"}", id),
+            id -> String.format(Locale.ROOT, "{\"requestLogId\":\"%s\",\"requestLogId\":\"%s\"}", id, id),
+            id -> String.format(Locale.ROOT, "{\"requestLogId\":\"%s\"} trailing", id));
 
     private InvalidBodies() {
     }

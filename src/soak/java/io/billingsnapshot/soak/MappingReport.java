@@ -2,6 +2,7 @@ package io.billingsnapshot.soak;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -48,7 +49,7 @@ public record MappingReport(
     public String summary() {
         String reasons = failuresByReason.isEmpty() ? "none" : failuresByReason.entrySet().stream()
                 .map(e -> e.getKey() + " x" + e.getValue()).collect(Collectors.joining(", "));
-        return """
+        return String.format(Locale.ROOT, """
                 Event source mapping: stopped by %s after %d ms
                   invocations   : %d (max %d at once; %d threw, %d timed out, %d invalid responses)
                   records       : %d delivered, %d redeliveries, %d deleted
@@ -58,7 +59,7 @@ public record MappingReport(
                   FIFO overlaps : %d
                   SQS trouble   : %d errors, %d stale receipts
                   left on queue : %d
-                """.formatted(stoppedBy, elapsed.toMillis(),
+                """, stoppedBy, elapsed.toMillis(),
                 invocations, maxConcurrentInvocations, invocationsThrown, invocationsTimedOut, invalidResponses,
                 records, redeliveries, recordsDeleted,
                 failuresReported, recordsFailedWithTheirBatch,

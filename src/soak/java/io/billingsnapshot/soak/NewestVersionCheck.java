@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -39,8 +40,9 @@ final class NewestVersionCheck {
         newest.forEach((requestLogId, expected) -> {
             ChaosWorkload.Version actual = stored.get(requestLogId);
             if (actual != null && !skipped.contains(requestLogId) && !actual.equals(expected)) {
-                violations.add("request %s holds the version of %s (%d completion tokens), not the newest %s (%d)"
-                        .formatted(requestLogId, actual.billedAt(), actual.completionTokens(), expected.billedAt(),
+                violations.add(String.format(Locale.ROOT,
+                        "request %s holds the version of %s (%d completion tokens), not the newest %s (%d)",
+                        requestLogId, actual.billedAt(), actual.completionTokens(), expected.billedAt(),
                                 expected.completionTokens()));
             }
         });

@@ -79,7 +79,7 @@ final class ReferenceDeleter implements AutoCloseable {
 
     /** Called just before {@code invocation} runs: deletes a reference of its batch when one is due. */
     synchronized void beforeInvocation(Invocation invocation) {
-        if (due == 0 || open || deletedKeys.size() >= maxKeys && deletedUpstreams.size() >= maxUpstreams) {
+        if (due == 0 || open || (deletedKeys.size() >= maxKeys && deletedUpstreams.size() >= maxUpstreams)) {
             return;
         }
         try {

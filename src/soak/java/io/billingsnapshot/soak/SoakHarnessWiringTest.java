@@ -6,6 +6,7 @@ import io.billingsnapshot.testing.TestDatabase;
 import io.billingsnapshot.testing.TestSqs;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 import java.util.UUID;
 import org.junit.jupiter.api.Tag;
@@ -39,7 +40,8 @@ class SoakHarnessWiringTest {
         Random random = new Random(42);
         for (int i = 0; i < 40; i++) {
             UUID log = rows.requestLog(keys.get(i % 2), upstream);
-            String body = "{\"requestLogId\":\"%s\",\"cost\":%s}".formatted(log, i == 7 ? "0.13" : "0.0" + (i + 1));
+            String body = String.format(Locale.ROOT,
+                    "{\"requestLogId\":\"%s\",\"cost\":%s}", log, i == 7 ? "0.13" : "0.0" + (i + 1));
             source.send(body);
             if (random.nextInt(4) == 0) {
                 source.send(body); // the gateway sent it twice

@@ -3,6 +3,7 @@ package io.billingsnapshot.soak;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -42,9 +43,9 @@ public final class SourceQueue {
         boolean fifo = name.endsWith(".fifo");
         String base = fifo ? name.substring(0, name.length() - ".fifo".length()) : name;
         String deadLetterUrl = createQueue(sqs, base + "-dlq" + (fifo ? ".fifo" : ""), fifo, Map.of());
-        String redrivePolicy = """
-                {"maxReceiveCount":"%d","deadLetterTargetArn":"%s"}"""
-                .formatted(maxReceiveCount, arnOf(sqs, deadLetterUrl));
+        String redrivePolicy = String.format(Locale.ROOT, """
+                {"maxReceiveCount":"%d","deadLetterTargetArn":"%s"}""",
+                maxReceiveCount, arnOf(sqs, deadLetterUrl));
         String url = createQueue(sqs, name, fifo, Map.of(QueueAttributeName.REDRIVE_POLICY, redrivePolicy));
         return new SourceQueue(sqs, url, arnOf(sqs, url), deadLetterUrl, maxReceiveCount, fifo);
     }

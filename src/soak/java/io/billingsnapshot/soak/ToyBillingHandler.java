@@ -8,12 +8,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.billingsnapshot.testing.TestDatabase;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
@@ -90,10 +92,10 @@ final class ToyBillingHandler implements RequestHandler<SQSEvent, SQSBatchRespon
         if (forgetful && cost.compareTo(new BigDecimal("0.13")) == 0) {
             return;
         }
-        String body = """
+        String body = String.format(Locale.ROOT, """
                 {"deltaId":"%s","requestLogId":"%s","billedAt":"%s","currency":"USD","adjustments":[\
-                {"scope":"api_key","id":"%s","amount":%s},{"scope":"upstream","id":"%s","amount":%s}]}"""
-                .formatted(UUID.nameUUIDFromBytes(requestLogId.toString().getBytes()), requestLogId,
+                {"scope":"api_key","id":"%s","amount":%s},{"scope":"upstream","id":"%s","amount":%s}]}""",
+                UUID.nameUUIDFromBytes(requestLogId.toString().getBytes(StandardCharsets.UTF_8)), requestLogId,
                         Instant.EPOCH, apiKey, cost.toPlainString(), upstream, cost.toPlainString());
         sqs.sendMessage(r -> r.queueUrl(deltaQueueUrl).messageBody(body));
     }

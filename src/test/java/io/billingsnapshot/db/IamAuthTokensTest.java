@@ -109,7 +109,7 @@ class IamAuthTokensTest {
             assertThat(split).as("token shape host:port/?query: %s", token).isPositive();
             Map<String, String> raw = new TreeMap<>();
             String query = token.substring(split + 2);
-            for (String pair : query.split("&")) {
+            for (String pair : query.split("&", -1)) {
                 int eq = pair.indexOf('=');
                 raw.put(pair.substring(0, eq), pair.substring(eq + 1));
             }
@@ -134,7 +134,7 @@ class IamAuthTokensTest {
             String[] scope = param("X-Amz-Credential").split("/", 2);
             String stringToSign = String.join("\n", "AWS4-HMAC-SHA256", param("X-Amz-Date"), scope[1],
                     hex(sha256(canonicalRequest)));
-            String[] parts = scope[1].split("/"); // date, region, service, aws4_request
+            String[] parts = scope[1].split("/", -1); // date, region, service, aws4_request
             byte[] key = hmac(("AWS4" + secretKey).getBytes(StandardCharsets.UTF_8), parts[0]);
             key = hmac(key, parts[1]);
             key = hmac(key, parts[2]);

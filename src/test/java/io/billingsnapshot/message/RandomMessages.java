@@ -201,7 +201,8 @@ final class RandomMessages {
     /** A JSON string literal; escapes what must be escaped and, at random, anything else. */
     String quote(String text) {
         StringBuilder json = new StringBuilder("\"");
-        for (char c : text.toCharArray()) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
             if (c == '"' || c == '\\') {
                 json.append('\\').append(c);
             } else if (c < 0x20 || random.nextInt(20) == 0) {

@@ -44,7 +44,7 @@ class RerateConservationTest {
         List<Request> requests = new ArrayList<>();
         List<String> models = new ArrayList<>();
         List<QuotaDelta> published = new ArrayList<>();
-        int reratedRows = 0;
+        long reratedRows = 0;
         for (int round = 0; round < 12; round++) {
             for (int i = 0; i < 6; i++) {
                 boolean fresh = requests.isEmpty() || random.nextInt(3) > 0;

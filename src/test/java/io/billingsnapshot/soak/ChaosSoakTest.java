@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -130,9 +131,9 @@ class ChaosSoakTest {
 
     private static void print(String soak, int run, ChaosReport report) {
         System.out.println(report.text());
-        System.out.printf("SOAK %s run %d seed %d %s in %d s: %s fkRacesLost=%d%n", soak, run, report.settings().seed(),
-                report.passed() ? "PASSED" : "FAILED", report.duration().toSeconds(), report.faults().counts(),
-                report.handlers().fkRacesLost());
+        System.out.printf(Locale.ROOT, "SOAK %s run %d seed %d %s in %d s: %s fkRacesLost=%d%n", soak, run,
+                report.settings().seed(), report.passed() ? "PASSED" : "FAILED", report.duration().toSeconds(),
+                report.faults().counts(), report.handlers().fkRacesLost());
     }
 
     /** A soak that injected no fault of some kind would pass without proving anything. */

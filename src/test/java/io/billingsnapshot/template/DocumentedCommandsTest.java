@@ -60,7 +60,7 @@ class DocumentedCommandsTest {
             profiles.add(((Element) ids.item(i)).getElementsByTagName("id").item(0).getTextContent().trim());
         }
         for (String used : groups(PROFILE)) {
-            assertThat(profiles).as("-P" + used).contains(used.split(",")[0]);
+            assertThat(profiles).as("-P" + used).contains(used.split(",", 2)[0]);
         }
     }
 
@@ -77,8 +77,8 @@ class DocumentedCommandsTest {
 
         assertThat(used).isNotEmpty();
         for (String selection : used) {
-            for (String pattern : selection.split(",")) {
-                String className = pattern.split("#")[0];
+            for (String pattern : selection.split(",", -1)) {
+                String className = pattern.split("#", 2)[0];
                 className = className.substring(className.lastIndexOf('.') + 1);
                 if (!className.contains("*")) {
                     assertThat(classes).as("-Dtest=" + selection).contains(className);

@@ -44,7 +44,7 @@ class TemplateRerateTest {
 
     @Test
     void theHandlerIsAPublicRequestHandlerOfMapsWithANoArgConstructor() throws Exception {
-        String[] handler = ((String) rerate().get("Handler")).split("::");
+        String[] handler = ((String) rerate().get("Handler")).split("::", 2);
         Class<?> type = Class.forName(handler[0]);
 
         assertThat(Modifier.isPublic(type.getModifiers())).isTrue();

@@ -211,10 +211,10 @@ public final class CountingRelay implements AutoCloseable {
             daemon("relay-write", () -> {
                 try {
                     for (Chunk chunk = delayed.take(); chunk != Chunk.END; chunk = delayed.take()) {
-                        for (long wait; (wait = chunk.dueNanos() - System.nanoTime()) > 0; ) {
+                        for (long wait; (wait = chunk.dueNanos - System.nanoTime()) > 0; ) {
                             LockSupport.parkNanos(wait);
                         }
-                        out.write(chunk.bytes());
+                        out.write(chunk.bytes);
                         out.flush();
                     }
                 } catch (IOException | InterruptedException ignored) {
@@ -226,8 +226,17 @@ public final class CountingRelay implements AutoCloseable {
         }
     }
 
-    private record Chunk(long dueNanos, byte[] bytes) {
+    /** Bytes due at the peer at {@code dueNanos}; a class, not a record, as {@link #END} is told apart by identity. */
+    private static final class Chunk {
         static final Chunk END = new Chunk(0, new byte[0]);
+
+        final long dueNanos;
+        final byte[] bytes;
+
+        Chunk(long dueNanos, byte[] bytes) {
+            this.dueNanos = dueNanos;
+            this.bytes = bytes;
+        }
     }
 
     private static Thread daemon(String name, Runnable body) {

@@ -8,6 +8,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
@@ -42,7 +43,10 @@ public final class RandomWorld {
         "{\"requestLogId\":\"%s\",\"effectiveServiceTier\":\"priority\"}"};
 
     /** One setup statement, run on every database that should hold this world. */
-    public record Sql(String text, Object... params) {
+    private record Sql(String text, List<Object> params) {
+        static Sql of(String text, Object... params) {
+            return new Sql(text, Arrays.asList(params)); // a list, unlike List.of, keeps SQL NULLs
+        }
     }
 
     private final Random random;
@@ -93,8 +97,8 @@ public final class RandomWorld {
     private static void run(Connection c, List<Sql> statements) throws SQLException {
         for (Sql sql : statements) {
             try (PreparedStatement ps = c.prepareStatement(sql.text())) {
-                for (int i = 0; i < sql.params().length; i++) {
-                    ps.setObject(i + 1, sql.params()[i]);
+                for (int i = 0; i < sql.params().size(); i++) {
+                    ps.setObject(i + 1, sql.params().get(i));
                 }
                 ps.execute();
             }
@@ -158,16 +162,16 @@ public final class RandomWorld {
     /** What an operator or the catalog sync changes between two batches. */
     private void catalogChanges(String name) {
         if (chance(0.7)) {
-            catalogChanges.add(new Sql("""
+            catalogChanges.add(Sql.of("""
                     INSERT INTO billing_model_prices (model, input_price_per_million, output_price_per_million, source)
                     VALUES (?, ?, ?, 'litellm')""", "unlisted-" + name, pick(PRICES), pick(PRICES)));
         }
         if (chance(0.7)) {
-            catalogChanges.add(new Sql("UPDATE billing_model_prices SET input_price_per_million = ?, is_active = true"
+            catalogChanges.add(Sql.of("UPDATE billing_model_prices SET input_price_per_million = ?, is_active = true"
                     + " WHERE model = ? AND source = 'litellm'", pick(PRICES), pick(models)));
         }
         if (chance(0.7)) {
-            catalogChanges.add(new Sql("UPDATE billing_tier_rules SET is_active = false WHERE model = ?",
+            catalogChanges.add(Sql.of("UPDATE billing_tier_rules SET is_active = false WHERE model = ?",
                     pick(models)));
         }
     }
@@ -313,7 +317,7 @@ public final class RandomWorld {
     }
 
     private void sql(String text, Object... params) {
-        setup.add(new Sql(text, params));
+        setup.add(Sql.of(text, params));
     }
 
     /** A version-4 UUID from the seed, so that a failing seed rebuilds the same world. */

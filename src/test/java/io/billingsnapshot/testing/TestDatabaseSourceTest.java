@@ -2,46 +2,78 @@ package io.billingsnapshot.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.billingsnapshot.testing.TestDatabaseSource.Choice;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 class TestDatabaseSourceTest {
 
+    private static final Optional<String> SOCKET = Optional.of("/var/run/docker.sock");
+
+    private final AtomicInteger endpointLookedFor = new AtomicInteger();
     private final AtomicInteger dockerAsked = new AtomicInteger();
 
     @Test
-    void usesTheNamedServerWithoutAskingDocker() {
-        TestDatabaseSource source = TestDatabaseSource.choose(
-                Map.of("TEST_DB_URL", "jdbc:postgresql://db.example:5432/postgres"), docker(true));
+    void usesTheNamedServerWithoutLookingForDocker() {
+        Choice choice = TestDatabaseSource.choose(
+                Map.of("TEST_DB_URL", "jdbc:postgresql://db.example:5432/postgres"), endpoint(SOCKET), docker(true));
 
-        assertThat(source).isEqualTo(TestDatabaseSource.TEST_DB_URL);
+        assertThat(choice).isEqualTo(new Choice(TestDatabaseSource.TEST_DB_URL, "TEST_DB_URL is set"));
+        assertThat(endpointLookedFor).hasValue(0);
         assertThat(dockerAsked).hasValue(0);
     }
 
     @Test
-    void startsAContainerWhenNoServerIsNamedAndDockerAnswers() {
-        assertThat(TestDatabaseSource.choose(Map.of(), docker(true))).isEqualTo(TestDatabaseSource.TESTCONTAINERS);
+    void startsAContainerWhenNoServerIsNamedAndDockerAnswersAtItsEndpoint() {
+        Choice choice = TestDatabaseSource.choose(Map.of(), endpoint(SOCKET), docker(true));
+
+        assertThat(choice).isEqualTo(new Choice(TestDatabaseSource.TESTCONTAINERS,
+                "no TEST_DB_URL, a Docker engine answered at /var/run/docker.sock"));
         assertThat(dockerAsked).hasValue(1);
     }
 
     @Test
-    void fallsBackToTheEmbeddedServerWhenDockerDoesNotAnswer() {
-        assertThat(TestDatabaseSource.choose(Map.of(), docker(false))).isEqualTo(TestDatabaseSource.EMBEDDED);
+    void fallsBackToTheEmbeddedServerWhenDockerDoesNotAnswerAtItsEndpoint() {
+        Choice choice = TestDatabaseSource.choose(Map.of(), endpoint(SOCKET), docker(false));
+
+        assertThat(choice).isEqualTo(new Choice(TestDatabaseSource.EMBEDDED,
+                "no TEST_DB_URL, no Docker engine answered at /var/run/docker.sock"));
+        assertThat(dockerAsked).hasValue(1);
+    }
+
+    @Test
+    void usesTheEmbeddedServerWithoutAskingDockerWhenNoEndpointExists() {
+        Choice choice = TestDatabaseSource.choose(Map.of(), endpoint(Optional.empty()), docker(true));
+
+        assertThat(choice.source()).isEqualTo(TestDatabaseSource.EMBEDDED);
+        assertThat(choice.reason()).isEqualTo(
+                "no TEST_DB_URL, no Docker endpoint (DOCKER_HOST, ~/.testcontainers.properties, docker.sock)");
+        assertThat(endpointLookedFor).hasValue(1);
+        assertThat(dockerAsked).as("Testcontainers' search logs an ERROR when there is no Docker").hasValue(0);
     }
 
     @Test
     void treatsABlankUrlAsUnset() {
-        assertThat(TestDatabaseSource.choose(Map.of("TEST_DB_URL", "  "), docker(false)))
+        assertThat(TestDatabaseSource.choose(Map.of("TEST_DB_URL", "  "), endpoint(SOCKET), docker(false)).source())
                 .isEqualTo(TestDatabaseSource.EMBEDDED);
         assertThat(dockerAsked).hasValue(1);
     }
 
     @Test
     void credentialsAloneDoNotNameAServer() {
-        assertThat(TestDatabaseSource.choose(Map.of("TEST_DB_USER", "ci", "TEST_DB_PASSWORD", "ci"), docker(true)))
-                .isEqualTo(TestDatabaseSource.TESTCONTAINERS);
+        assertThat(TestDatabaseSource.choose(Map.of("TEST_DB_USER", "ci", "TEST_DB_PASSWORD", "ci"), endpoint(SOCKET),
+                docker(true)).source()).isEqualTo(TestDatabaseSource.TESTCONTAINERS);
+    }
+
+    private Supplier<Optional<String>> endpoint(Optional<String> found) {
+        return () -> {
+            endpointLookedFor.incrementAndGet();
+            return found;
+        };
     }
 
     private BooleanSupplier docker(boolean answers) {
