@@ -45,6 +45,13 @@ final class PackagedFunction implements AutoCloseable {
     /** Flags of Lambda's Java runtime for a small function: client compiler only, serial GC. */
     private static final List<String> LAMBDA_JVM_FLAGS = List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1",
             "-XX:+UseSerialGC", "-Xshare:auto");
+    /**
+     * Where the client loads its native library from when set. Unset, every runtime unpacks it to
+     * the same {@code /tmp/.libaws-lambda-jni.so}, and a second runtime starting meanwhile
+     * rewrites the file under the first one's loader (SIGBUS); each runtime here gets its own copy.
+     */
+    private static final String NATIVE_LIBRARY_PROPERTY =
+            "com.amazonaws.services.lambda.runtime.api.client.runtimeapi.NativeClient.JNI";
     /** How long the test waits beyond the invocation's own deadline before calling it hung. */
     private static final Duration GRACE = Duration.ofSeconds(30);
 
@@ -78,6 +85,7 @@ final class PackagedFunction implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.addAll(LAMBDA_JVM_FLAGS);
+        command.add("-D" + NATIVE_LIBRARY_PROPERTY + "=" + copyNativeLibrary(taskRoot));
         command.addAll(List.of("-cp", runtimeClassPath(), AWSLambda.class.getName(), handler));
         RuntimeApiEmulator runtimeApi = RuntimeApiEmulator.start();
         try {
@@ -89,6 +97,19 @@ final class PackagedFunction implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             runtimeApi.close();
             throw e;
+        }
+    }
+
+    private static Path copyNativeLibrary(Path taskRoot) throws IOException {
+        String arch = "aarch64".equals(System.getProperty("os.arch")) ? "aarch_64" : "x86_64";
+        String name = "libaws-lambda-jni.linux-" + arch + ".so";
+        try (var library = AWSLambda.class.getResourceAsStream("/jni/" + name)) {
+            if (library == null) {
+                throw new IllegalStateException("the runtime interface client has no /jni/" + name);
+            }
+            Path copy = taskRoot.resolve(name);
+            Files.copy(library, copy);
+            return copy;
         }
     }
 

@@ -125,6 +125,17 @@ class PackagedFunctionIT {
         }
     }
 
+    @Test
+    void deploymentJarMergesTheServiceFilesThatSeveralDependenciesShip() throws IOException {
+        try (JarFile jar = new JarFile(JAR.toFile())) {
+            String warmUp = new String(jar.getInputStream(jar.getEntry(
+                    "META-INF/services/software.amazon.awssdk.core.warmup.SdkWarmUpProvider")).readAllBytes(),
+                    java.nio.charset.StandardCharsets.UTF_8);
+
+            assertThat(warmUp).contains("services.sqs.").contains("services.rds.");
+        }
+    }
+
     private static List<String> rows() throws Exception {
         List<String> rows = new ArrayList<>();
         try (Connection c = local.db.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("""
