@@ -43,7 +43,7 @@ import software.amazon.cloudwatchlogs.emf.model.Unit;
 @SuppressWarnings("EnumOrdinal")
 public final class EmfMetrics implements Metrics {
 
-    static final String REQUEST_ID_PROPERTY = "requestId";
+    private static final String REQUEST_ID_PROPERTY = "requestId";
 
     private static final JsonLog LOG = JsonLog.get(EmfMetrics.class);
 
@@ -158,6 +158,11 @@ public final class EmfMetrics implements Metrics {
     }
 
     private MetricsLogger document(Instant now) {
+        return document(environment, namespace, now);
+    }
+
+    /** An EMF document of {@code namespace} stamped {@code now}, carrying the invocation's request id: every one we write. */
+    static MetricsLogger document(Environment environment, String namespace, Instant now) {
         MetricsLogger document = new MetricsLogger(environment).setNamespace(namespace).setTimestamp(now);
         JsonLog.requestId().ifPresent(id -> document.putProperty(REQUEST_ID_PROPERTY, id));
         return document;

@@ -6,7 +6,6 @@ import java.io.PrintStream;
 import java.math.BigDecimal;
 import java.time.Clock;
 import software.amazon.cloudwatchlogs.emf.environment.Environment;
-import software.amazon.cloudwatchlogs.emf.logger.MetricsLogger;
 import software.amazon.cloudwatchlogs.emf.model.DimensionSet;
 import software.amazon.cloudwatchlogs.emf.model.Unit;
 
@@ -48,10 +47,8 @@ public final class RerateMetrics {
     /** Writes one call's figures. Never throws: losing a call's metrics must not fail the call. */
     public void write(long rowsExamined, long rowsChanged, BigDecimal amountCorrected) {
         try {
-            MetricsLogger document = new MetricsLogger(environment).setNamespace(namespace)
-                    .setTimestamp(clock.instant()).setDimensions(new DimensionSet());
-            JsonLog.requestId().ifPresent(id -> document.putProperty(EmfMetrics.REQUEST_ID_PROPERTY, id));
-            document.putMetric(ROWS_EXAMINED, (double) rowsExamined, Unit.COUNT)
+            EmfMetrics.document(environment, namespace, clock.instant()).setDimensions(new DimensionSet())
+                    .putMetric(ROWS_EXAMINED, (double) rowsExamined, Unit.COUNT)
                     .putMetric(ROWS_CHANGED, (double) rowsChanged, Unit.COUNT)
                     .putMetric(AMOUNT_CORRECTED, amountCorrected.doubleValue(), Unit.NONE)
                     .flush();
