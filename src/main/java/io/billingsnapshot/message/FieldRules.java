@@ -6,10 +6,6 @@ import java.io.IOException;
 import java.math.BigInteger;
 import java.time.DateTimeException;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -27,7 +23,6 @@ final class FieldRules {
             "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
     private static final BigInteger MAX_INT4 = BigInteger.valueOf(Integer.MAX_VALUE);
     /** Longest ISO-8601 instant worth parsing: 9-digit fraction and an offset fit well below. */
-    private static final int MAX_INSTANT_LENGTH = 64;
 
     private FieldRules() {
     }
@@ -143,7 +138,7 @@ final class FieldRules {
         return count.intValueExact();
     }
 
-    /** An ISO-8601 instant with offset ({@code Z} or {@code +08:00}), years 1970..9999 in UTC. */
+    /** {@code billedAt} as {@link BilledAt} reads it; {@code fallback} when null. */
     static Instant instantOr(JsonParser parser, JsonToken value, Instant fallback)
             throws IOException, InvalidMessageException {
         if (value == JsonToken.VALUE_NULL) {
@@ -152,28 +147,13 @@ final class FieldRules {
         if (value != JsonToken.VALUE_STRING) {
             throw invalid("billedAt", "must be an ISO-8601 instant string or null, was " + typeName(value));
         }
-        String text = parser.getText();
-        OffsetDateTime time;
         try {
-            if (text.length() > MAX_INSTANT_LENGTH) {
-                throw new DateTimeException("too long");
-            }
-            time = OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+            return BilledAt.parse(parser.getText());
+        } catch (BilledAt.OutOfRange e) {
+            throw invalid("billedAt", "year outside 1970..9999");
         } catch (DateTimeException e) {
             throw invalid("billedAt", "not an ISO-8601 instant with offset (e.g. 2026-05-23T05:00:00Z)");
         }
-        // No request was billed before the Unix epoch, and java.sql.Timestamp binding (the
-        // driver's) shifts dates before the Gregorian switch of 1582 by days. The local year is
-        // checked first: converting year 999999999 to UTC would overflow.
-        if (time.getYear() < 1969 || time.getYear() > 10_000) {
-            throw invalid("billedAt", "year outside 1970..9999");
-        }
-        int utcYear = time.withOffsetSameInstant(ZoneOffset.UTC).getYear();
-        if (utcYear < 1970 || utcYear > 9999) {
-            throw invalid("billedAt", "year outside 1970..9999");
-        }
-        // The column keeps microseconds; truncating here makes every later comparison see what is stored.
-        return time.toInstant().truncatedTo(ChronoUnit.MICROS);
     }
 
     /** The JSON type of a value token, for reasons that must not echo the value. */

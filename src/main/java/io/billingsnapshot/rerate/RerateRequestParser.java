@@ -1,12 +1,9 @@
 package io.billingsnapshot.rerate;
 
+import io.billingsnapshot.message.BilledAt;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -62,10 +59,7 @@ public final class RerateRequestParser {
                 bool(request, ONLY_UNBILLED, false), bool(request, DRY_RUN, true), after(request.get(AFTER), from, to));
     }
 
-    /**
-     * An ISO-8601 instant with an offset ({@code Z} or {@code +02:00}), years 1970 to 9999 in UTC,
-     * kept to the microsecond like {@code billed_at}: a finer fraction is truncated.
-     */
+    /** An instant as {@code billed_at} keeps it ({@link BilledAt}): a finer fraction than the microsecond is truncated. */
     private static Instant instant(Map<String, ?> request, String field) {
         Object value = request.get(field);
         String expected = "an ISO-8601 instant with a time zone, such as 2026-11-01T00:00:00Z";
@@ -75,19 +69,13 @@ public final class RerateRequestParser {
         if (!(value instanceof String text)) {
             throw invalid("'" + field + "' must be a string holding " + expected + ", got " + typeName(value));
         }
-        OffsetDateTime time;
         try {
-            time = OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+            return BilledAt.parse(text);
+        } catch (BilledAt.OutOfRange e) {
+            throw invalid("'" + field + "' must lie in the years 1970 to 9999, got " + quote(text));
         } catch (DateTimeException e) {
             throw invalid("'" + field + "' must be " + expected + ", got " + quote(text));
         }
-        // The local year first: converting year 999999999 to UTC would overflow.
-        if (time.getYear() < 1969 || time.getYear() > 10_000
-                || time.withOffsetSameInstant(ZoneOffset.UTC).getYear() < 1970
-                || time.withOffsetSameInstant(ZoneOffset.UTC).getYear() > 9999) {
-            throw invalid("'" + field + "' must lie in the years 1970 to 9999, got " + quote(text));
-        }
-        return time.toInstant().truncatedTo(ChronoUnit.MICROS);
     }
 
     /** The models to re-price, trimmed as messages' models are; empty (every model) when absent. */
