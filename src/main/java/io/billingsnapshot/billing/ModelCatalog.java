@@ -1,6 +1,7 @@
 package io.billingsnapshot.billing;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -16,6 +17,11 @@ public record ModelCatalog(
 
     public static final ModelCatalog EMPTY =
             new ModelCatalog(List.of(), List.of(), Optional.empty(), Optional.empty());
+
+    /** The catalog something with this model is priced from, among those loaded: EMPTY without a model. */
+    public static ModelCatalog forModel(Map<String, ModelCatalog> loaded, String model) {
+        return model == null ? EMPTY : loaded.get(model);
+    }
 
     public ModelCatalog {
         manualTierRules = List.copyOf(manualTierRules);

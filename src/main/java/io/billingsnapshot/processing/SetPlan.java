@@ -60,7 +60,7 @@ final class SetPlan {
             return Optional.of(new Outcome.Failed(FailureReason.REQUEST_LOG_MISSING));
         }
         try {
-            ModelCatalog models = message.model() == null ? ModelCatalog.EMPTY : catalogs.get(message.model());
+            ModelCatalog models = ModelCatalog.forModel(catalogs, message.model());
             Snapshot snapshot = SnapshotCalculator.compute(message, request.references(), models, request.multipliers());
             planned.add(nulled.map(snapshot::withNull).orElse(snapshot));
             plannedPositions.add(position);

@@ -161,8 +161,7 @@ public final class Rerater {
             Map<String, ModelCatalog> catalogs = catalogs(c, rows, statements);
             List<Repricing> repriced = new ArrayList<>(rows.size());
             for (StoredRow row : rows) {
-                String model = row.snapshot().model();
-                repriced.add(Repricing.of(row.snapshot(), model == null ? ModelCatalog.EMPTY : catalogs.get(model),
+                repriced.add(Repricing.of(row.snapshot(), ModelCatalog.forModel(catalogs, row.snapshot().model()),
                         row.multipliers()));
             }
             List<Written> written = write(c, repriced, statements);
