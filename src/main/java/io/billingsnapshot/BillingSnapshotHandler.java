@@ -4,10 +4,8 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
-import io.billingsnapshot.logging.JsonLog;
 import io.billingsnapshot.processing.BatchProcessor;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -18,9 +16,6 @@ import java.util.Map;
  * with {@code {"Records": []}} only sweeps the outbox.
  */
 public final class BillingSnapshotHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
-
-    /** Without a Lambda context (a test, a local run) the batch gets Lambda's maximum time. */
-    private static final Duration NO_CONTEXT_BUDGET = Duration.ofMinutes(15);
 
     private final BatchProcessor processor;
     private final Clock clock;
@@ -42,11 +37,9 @@ public final class BillingSnapshotHandler implements RequestHandler<SQSEvent, SQ
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
-        Instant deadline = context == null
-                ? clock.instant().plus(NO_CONTEXT_BUDGET)
-                : clock.instant().plusMillis(context.getRemainingTimeInMillis());
+        Instant deadline = Invocations.deadline(context, clock);
         List<SQSEvent.SQSMessage> records = event == null || event.getRecords() == null ? List.of() : event.getRecords();
-        try (var requestScope = JsonLog.withRequestId(context == null ? null : context.getAwsRequestId())) {
+        try (var requestScope = Invocations.logScope(context)) {
             return processor.process(records, deadline);
         }
     }

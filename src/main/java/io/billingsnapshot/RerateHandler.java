@@ -2,12 +2,10 @@ package io.billingsnapshot;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
-import io.billingsnapshot.logging.JsonLog;
 import io.billingsnapshot.rerate.RerateRequest;
 import io.billingsnapshot.rerate.RerateRequestParser;
 import io.billingsnapshot.rerate.Rerater;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
@@ -17,9 +15,6 @@ import java.util.Map;
  * request, refusing a bad one before anything is read, and hands it to {@link Rerater}.
  */
 public final class RerateHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
-
-    /** Without a Lambda context (a test, a local run) the call gets Lambda's maximum time. */
-    private static final Duration NO_CONTEXT_BUDGET = Duration.ofMinutes(15);
 
     private final Rerater rerater;
     private final Clock clock;
@@ -40,10 +35,8 @@ public final class RerateHandler implements RequestHandler<Map<String, Object>, 
      */
     @Override
     public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
-        Instant deadline = context == null
-                ? clock.instant().plus(NO_CONTEXT_BUDGET)
-                : clock.instant().plusMillis(context.getRemainingTimeInMillis());
-        try (var requestScope = JsonLog.withRequestId(context == null ? null : context.getAwsRequestId())) {
+        Instant deadline = Invocations.deadline(context, clock);
+        try (var requestScope = Invocations.logScope(context)) {
             RerateRequest request = RerateRequestParser.parse(event);
             return rerater.rerate(request, deadline).toResponse();
         }
