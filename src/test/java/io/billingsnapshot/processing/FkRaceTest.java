@@ -16,11 +16,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
 import java.time.Clock;
 import java.util.Locale;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -139,17 +137,9 @@ class FkRaceTest {
 
     private SQSBatchResponse raceAgainstDelete(String table, UUID id, Request request) throws Exception {
         var handler = fixture.handler();
-        try (Connection deleter = fixture.db.connect()) {
-            deleter.setAutoCommit(false);
-            try (var ps = deleter.prepareStatement("DELETE FROM " + table + " WHERE id = ?")) {
-                ps.setObject(1, id);
-                assertThat(ps.executeUpdate()).isEqualTo(1);
-            }
-            CompletableFuture<SQSBatchResponse> run = CompletableFuture.supplyAsync(
-                    () -> handler.handleRequest(event(record("m1", request.body(BILLED_AT))), null));
-            fixture.awaitLockWaiters(1); // our KEY SHARE lock on the key being deleted
-            deleter.commit();
-            return run.get();
-        }
+        // Our KEY SHARE lock on the row being deleted waits; the delete commits then.
+        return fixture.raceAgainstUncommitted(
+                () -> handler.handleRequest(event(record("m1", request.body(BILLED_AT))), null),
+                "DELETE FROM " + table + " WHERE id = ?", id);
     }
 }

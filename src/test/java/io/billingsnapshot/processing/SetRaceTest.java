@@ -12,9 +12,8 @@ import io.billingsnapshot.metrics.Metric;
 import io.billingsnapshot.testing.BillingFixture;
 import io.billingsnapshot.testing.BillingFixture.Request;
 import java.math.BigDecimal;
-import java.sql.Connection;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -33,15 +32,9 @@ class SetRaceTest {
     void aKeyDeletedWhileTheBatchWaitsOnItsLockIsWrittenNullWithoutSplitting() throws Exception {
         Request raced = fixture.request();
         Request other = fixture.request();
-        SQSBatchResponse response;
-        try (Connection deleter = fixture.db.connect()) {
-            deleter.setAutoCommit(false);
-            execute(deleter, "DELETE FROM api_keys WHERE id = ?", raced.apiKeyId());
-            var run = handleAsync(raced, other);
-            fixture.awaitLockWaiters(1); // our KEY SHARE lock on the key being deleted
-            deleter.commit();
-            response = run.get();
-        }
+        // Our KEY SHARE lock on the key being deleted waits; the delete commits then.
+        SQSBatchResponse response = fixture.raceAgainstUncommitted(handle(raced, other),
+                "DELETE FROM api_keys WHERE id = ?", raced.apiKeyId());
 
         assertThat(failedIds(response)).isEmpty();
         assertThat(fixture.metrics.counted(Metric.SET_SPLITS)).as("the lock waited; nothing failed").isZero();
@@ -59,20 +52,13 @@ class SetRaceTest {
     void aRowInsertedByAnotherInvocationAfterTheLockingReadSplitsTheSetAndIsNotChargedTwice() throws Exception {
         Request raced = fixture.request();
         Request other = fixture.request();
-        SQSBatchResponse response;
-        try (Connection duplicate = fixture.db.connect()) {
-            duplicate.setAutoCommit(false);
-            // What a concurrent invocation that billed the same request (earlier, $10) is writing.
-            execute(duplicate, """
-                    INSERT INTO request_billing_snapshots (request_log_id, api_key_id, upstream_id, user_id, model,
-                        billing_status, final_cost, billed_at, created_at)
-                    VALUES (?, ?, ?, ?, 'gpt-4o', 'billed', 10, '2026-11-30T10:00:00Z', now())""",
-                    raced.requestLogId(), raced.apiKeyId(), raced.upstreamId(), raced.userId());
-            var run = handleAsync(raced, other);
-            fixture.awaitLockWaiters(1); // our insert waits on theirs
-            duplicate.commit();
-            response = run.get();
-        }
+        // What a concurrent invocation that billed the same request (earlier, $10) is writing: our
+        // insert waits on theirs, which commits then.
+        SQSBatchResponse response = fixture.raceAgainstUncommitted(handle(raced, other), """
+                INSERT INTO request_billing_snapshots (request_log_id, api_key_id, upstream_id, user_id, model,
+                    billing_status, final_cost, billed_at, created_at)
+                VALUES (?, ?, ?, ?, 'gpt-4o', 'billed', 10, '2026-11-30T10:00:00Z', now())""",
+                raced.requestLogId(), raced.apiKeyId(), raced.upstreamId(), raced.userId());
 
         assertThat(failedIds(response)).isEmpty();
         assertThat(fixture.metrics.counted(Metric.SET_SPLITS)).isEqualTo(1);
@@ -82,22 +68,13 @@ class SetRaceTest {
                 .satisfies(d -> assertThat(d.requestLogId()).isEqualTo(other.requestLogId()));
     }
 
-    private CompletableFuture<SQSBatchResponse> handleAsync(Request first, Request second) {
+    private Supplier<SQSBatchResponse> handle(Request first, Request second) {
         var handler = fixture.handler();
-        return CompletableFuture.supplyAsync(() -> handler.handleRequest(event(
-                record("first", first.body(BILLED_AT)), record("second", second.body(BILLED_AT))), null));
+        return () -> handler.handleRequest(event(
+                record("first", first.body(BILLED_AT)), record("second", second.body(BILLED_AT))), null);
     }
 
     private static QuotaDelta deltaOf(List<QuotaDelta> deltas, Request request) {
         return deltas.stream().filter(d -> d.requestLogId().equals(request.requestLogId())).findFirst().orElseThrow();
-    }
-
-    private static void execute(Connection c, String sql, Object... params) throws Exception {
-        try (var ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                ps.setObject(i + 1, params[i]);
-            }
-            assertThat(ps.executeUpdate()).isEqualTo(1);
-        }
     }
 }

@@ -8,6 +8,7 @@ import io.billingsnapshot.billing.QuotaDelta;
 import io.billingsnapshot.Config;
 import io.billingsnapshot.db.DatabaseConnections;
 import io.billingsnapshot.quota.SqsDeltaPublisher;
+import java.sql.Connection;
 import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Instant;
@@ -17,6 +18,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -153,6 +156,31 @@ public final class BillingFixture implements AutoCloseable, AfterEachCallback {
         Await.until(waiters + " sessions waiting on a lock", () -> count("""
                 SELECT count(*) FROM pg_stat_activity
                 WHERE datname = current_database() AND wait_event_type = 'Lock'""") >= waiters);
+    }
+
+    /**
+     * A race that really happens: another session changes one row with {@code sql} and holds the
+     * change uncommitted while {@code invocation} runs; it commits once the invocation waits on
+     * that row's lock.
+     *
+     * @return what the invocation returned
+     */
+    public <T> T raceAgainstUncommitted(Supplier<T> invocation, String sql, Object... params) throws Exception {
+        try (Connection other = db.connect()) {
+            other.setAutoCommit(false);
+            try (var ps = other.prepareStatement(sql)) {
+                for (int i = 0; i < params.length; i++) {
+                    ps.setObject(i + 1, params[i]);
+                }
+                if (ps.executeUpdate() != 1) {
+                    throw new IllegalStateException("the racing statement changed no row: " + sql);
+                }
+            }
+            CompletableFuture<T> run = CompletableFuture.supplyAsync(invocation);
+            awaitLockWaiters(1);
+            other.commit();
+            return run.get();
+        }
     }
 
     public long count(String sql, Object... params) {
