@@ -28,17 +28,22 @@ class TemplateAlarmsTest {
     private static final CfnEvaluator STACK = DeployedStack.evaluator(TEMPLATE, Map.of("MetricsNamespace", NAMESPACE));
 
     private static List<MetricId> alarms() {
-        return TEMPLATE.resourcesOfType("AWS::CloudWatch::Alarm").stream().map(TemplateAlarmsTest::watched).toList();
+        return TEMPLATE.resourcesOfType("AWS::CloudWatch::Alarm").stream().map(id -> watched(STACK, id)).toList();
     }
 
     private static MetricId watched(String alarmId) {
+        return watched(STACK, alarmId);
+    }
+
+    /** The metric an alarm of the template watches, as deployed by {@code stack}. */
+    static MetricId watched(CfnEvaluator stack, String alarmId) {
         Map<String, Object> alarm = TEMPLATE.properties(alarmId);
         Map<String, String> dimensions = new LinkedHashMap<>();
-        for (Object dimension : (List<?>) STACK.evaluate(alarm.getOrDefault("Dimensions", List.of()))) {
+        for (Object dimension : (List<?>) stack.evaluate(alarm.getOrDefault("Dimensions", List.of()))) {
             Map<?, ?> pair = (Map<?, ?>) dimension;
             dimensions.put((String) pair.get("Name"), (String) pair.get("Value"));
         }
-        return new MetricId(STACK.string(alarm.get("Namespace")), (String) alarm.get("MetricName"), dimensions);
+        return new MetricId(stack.string(alarm.get("Namespace")), (String) alarm.get("MetricName"), dimensions);
     }
 
     @Test
