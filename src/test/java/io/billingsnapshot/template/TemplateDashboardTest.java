@@ -19,6 +19,9 @@ import io.billingsnapshot.template.CloudWatchDashboard.Graphed;
 import io.billingsnapshot.template.CloudWatchDashboard.Row;
 import io.billingsnapshot.template.CloudWatchDashboard.Widget;
 import io.billingsnapshot.template.CodeMetrics.MetricId;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -308,6 +311,31 @@ class TemplateDashboardTest {
                 assertThat(overlap).as("%s overlaps %s", a.properties(), b.properties()).isFalse();
             }
         }
+    }
+
+    @Test
+    void theRunbookAndTheReadmeNameEachAlarmWithTheRowThatShowsIt() throws IOException {
+        Map<String, String> alarmIds = new LinkedHashMap<>();
+        TEMPLATE.resourcesOfType("AWS::CloudWatch::Alarm").forEach(id -> alarmIds.put(STACK.string(Fn.getAtt(id, "Arn")), id));
+        List<String> runbook = Files.readAllLines(Path.of("docs/operations.md"));
+        List<String> readme = Files.readAllLines(Path.of("README.md"));
+        int named = 0;
+
+        for (Row row : CloudWatchDashboard.parse(body()).rows()) {
+            for (Widget widget : row.ofType("alarm")) {
+                for (String arn : CloudWatchDashboard.alarms(widget)) {
+                    String alarm = "`" + alarmIds.get(arn) + "`";
+                    assertThat(runbook.stream().anyMatch(line -> line.startsWith("| " + row.name() + " |")
+                            && line.contains(alarm))).as("docs/operations.md's dashboard table: %s in row %s", alarm,
+                            row.name()).isTrue();
+                    assertThat(readme.stream().anyMatch(line -> line.startsWith("| `") && line.contains(alarm)
+                            && line.contains("| " + row.name() + " |"))).as("README's alarm table: %s in row %s", alarm,
+                            row.name()).isTrue();
+                    named++;
+                }
+            }
+        }
+        assertThat(named).isEqualTo(alarmIds.size());
     }
 
     @Test
