@@ -64,11 +64,13 @@ class TemplateQueuePoliciesTest {
             identities.put(INTRUDER, List.of(allow(INTRUDER, List.of("*"), "*")));
             // What docs/operations.md tells operators to grant (the redrive needs the same on the
             // dead-letter queue as SQS documents for start-message-move-task).
-            identities.computeIfAbsent(GATEWAY, p -> new ArrayList<>()).add(allow(GATEWAY, List.of(SEND), arn(sourceQueue())));
+            identities.computeIfAbsent(GATEWAY, p -> new ArrayList<>())
+                    .add(allow(GATEWAY, List.of(SEND), arn(sourceQueue())));
             identities.computeIfAbsent(redriver, p -> new ArrayList<>()).addAll(List.of(
                     allow(redriver, List.of(SEND), arn(sourceQueue())),
                     allow(redriver, List.of(MOVE, RECEIVE, DELETE, "sqs:GetQueueAttributes"), arn(deadLetterQueue()))));
-            identities.put(TRACKER, List.of(allow(TRACKER, List.of(RECEIVE, DELETE, CHANGE_VISIBILITY), arn(deltaQueue()))));
+            identities.put(TRACKER,
+                    List.of(allow(TRACKER, List.of(RECEIVE, DELETE, CHANGE_VISIBILITY), arn(deltaQueue()))));
         }
 
         String function() {
