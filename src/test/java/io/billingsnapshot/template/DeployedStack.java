@@ -76,6 +76,9 @@ final class DeployedStack {
                 case "AWS::EC2::SecurityGroup" -> values.put(id + ".GroupId", "sg-" + id.toLowerCase(Locale.ROOT));
                 case "AWS::IAM::Role" -> values.put(id + ".Arn", "arn:aws:iam::" + ACCOUNT + ":role/" + id);
                 case "AWS::SNS::Topic" -> values.put(id, "arn:aws:sns:" + REGION + ":" + ACCOUNT + ":" + id);
+                case "AWS::CloudWatch::Alarm" -> values.put(id + ".Arn",
+                        "arn:aws:cloudwatch:" + REGION + ":" + ACCOUNT + ":alarm:" + STACK + "-" + id);
+                case "AWS::CloudWatch::Dashboard" -> values.put(id, STACK);
                 case "AWS::Serverless::Function" -> {
                     values.put(id, STACK + "-" + id);
                     values.put(id + ".Alias", "arn:aws:lambda:" + REGION + ":" + ACCOUNT + ":function:" + id + ":live");

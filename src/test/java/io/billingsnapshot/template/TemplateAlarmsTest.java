@@ -9,23 +9,15 @@ import static io.billingsnapshot.template.BillingStack.sourceQueue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
-import io.billingsnapshot.billing.ReferenceColumn;
+import io.billingsnapshot.billing.UnbillableReason;
 import io.billingsnapshot.config.EnvVars;
-import io.billingsnapshot.metrics.EmfMetrics;
-import io.billingsnapshot.metrics.EmfOutput;
 import io.billingsnapshot.metrics.Gauge;
 import io.billingsnapshot.metrics.Metric;
-import io.billingsnapshot.metrics.Metrics;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.time.Clock;
-import java.time.Duration;
+import io.billingsnapshot.template.CodeMetrics.MetricId;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /** The alarms watch metrics that exist: the code's, in its namespace and dimensions, or AWS's. */
@@ -35,39 +27,23 @@ class TemplateAlarmsTest {
     private static final String NAMESPACE = "Billing/Alarmed";
     private static final CfnEvaluator STACK = DeployedStack.evaluator(TEMPLATE, Map.of("MetricsNamespace", NAMESPACE));
 
-    /** An alarm's metric as CloudWatch identifies it. */
-    record Watched(String namespace, String metricName, Map<String, String> dimensions) {
+    private static List<MetricId> alarms() {
+        return TEMPLATE.resourcesOfType("AWS::CloudWatch::Alarm").stream().map(id -> watched(STACK, id)).toList();
     }
 
-    private static List<Watched> alarms() {
-        return TEMPLATE.resourcesOfType("AWS::CloudWatch::Alarm").stream().map(id -> {
-            Map<String, Object> alarm = TEMPLATE.properties(id);
-            Map<String, String> dimensions = new LinkedHashMap<>();
-            for (Object dimension : (List<?>) STACK.evaluate(alarm.getOrDefault("Dimensions", List.of()))) {
-                Map<?, ?> pair = (Map<?, ?>) dimension;
-                dimensions.put((String) pair.get("Name"), (String) pair.get("Value"));
-            }
-            return new Watched(STACK.string(alarm.get("Namespace")), (String) alarm.get("MetricName"), dimensions);
-        }).toList();
+    private static MetricId watched(String alarmId) {
+        return watched(STACK, alarmId);
     }
 
-    /** Every metric one invocation can emit, by running the real EmfMetrics with everything counted. */
-    private static Set<Watched> emitted(String namespace) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        Metrics metrics = EmfMetrics.factory(namespace, new PrintStream(out, true, StandardCharsets.UTF_8),
-                Clock.systemUTC()).newInvocation();
-        for (Metric metric : Metric.values()) {
-            metrics.increment(metric);
+    /** The metric an alarm of the template watches, as deployed by {@code stack}. */
+    static MetricId watched(CfnEvaluator stack, String alarmId) {
+        Map<String, Object> alarm = TEMPLATE.properties(alarmId);
+        Map<String, String> dimensions = new LinkedHashMap<>();
+        for (Object dimension : (List<?>) stack.evaluate(alarm.getOrDefault("Dimensions", List.of()))) {
+            Map<?, ?> pair = (Map<?, ?>) dimension;
+            dimensions.put((String) pair.get("Name"), (String) pair.get("Value"));
         }
-        for (ReferenceColumn column : ReferenceColumn.values()) {
-            metrics.fkRetry(column);
-        }
-        metrics.outbox(1, Duration.ofSeconds(1), 1);
-        metrics.batchDuration(Duration.ofMillis(1));
-        metrics.flush();
-        return EmfOutput.data(out.toString(StandardCharsets.UTF_8)).stream()
-                .map(datum -> new Watched(datum.namespace(), datum.name(), datum.dimensions()))
-                .collect(Collectors.toSet());
+        return new MetricId(stack.string(alarm.get("Namespace")), (String) alarm.get("MetricName"), dimensions);
     }
 
     @Test
@@ -78,7 +54,7 @@ class TemplateAlarmsTest {
     @Test
     void everyAlarmOnACustomNamespaceWatchesAMetricTheCodeEmitsWithTheSameDimensions() {
         String functionNamespace = STACK.string(environment().get(EnvVars.METRICS_NAMESPACE));
-        Set<Watched> emitted = emitted(functionNamespace);
+        Set<MetricId> emitted = CodeMetrics.emitted(functionNamespace);
 
         assertThat(alarms()).allSatisfy(alarm -> {
             if (!alarm.namespace().startsWith("AWS/")) {
@@ -90,7 +66,7 @@ class TemplateAlarmsTest {
     @Test
     void theFkRetryMetricIsWatchedForEveryColumn() {
         assertThat(alarms()).filteredOn(alarm -> alarm.metricName().equals(Metric.FK_RETRIES))
-                .extracting(Watched::namespace, alarm -> alarm.dimensions().get(Metric.COLUMN_DIMENSION))
+                .extracting(MetricId::namespace, alarm -> alarm.dimensions().get(Metric.COLUMN_DIMENSION))
                 .containsExactlyInAnyOrder(
                         tuple(NAMESPACE, "api_key_id"), tuple(NAMESPACE, "upstream_id"), tuple(NAMESPACE, "user_id"));
     }
@@ -101,28 +77,52 @@ class TemplateAlarmsTest {
         String functionName = stack.string(CfnTemplate.Fn.ref(FUNCTION));
 
         assertThat(alarms()).contains(
-                new Watched(NAMESPACE, Metric.BATCH_ITEM_FAILURES.metricName(), Map.of()),
-                new Watched("AWS/SQS", "ApproximateNumberOfMessagesVisible",
+                new MetricId(NAMESPACE, Metric.BATCH_ITEM_FAILURES.metricName(), Map.of()),
+                new MetricId("AWS/SQS", "ApproximateNumberOfMessagesVisible",
                         Map.of("QueueName", stack.string(CfnTemplate.Fn.getAtt(deadLetterQueue(), "QueueName")))),
-                new Watched("AWS/SQS", "ApproximateAgeOfOldestMessage",
+                new MetricId("AWS/SQS", "ApproximateAgeOfOldestMessage",
                         Map.of("QueueName", stack.string(CfnTemplate.Fn.getAtt(sourceQueue(), "QueueName")))),
-                new Watched("AWS/Lambda", "Errors", Map.of("FunctionName", functionName)),
-                new Watched("AWS/Lambda", "Throttles", Map.of("FunctionName", functionName)),
-                new Watched("AWS/RDS", "DatabaseConnectionsCurrentlySessionPinned",
+                new MetricId("AWS/Lambda", "Errors", Map.of("FunctionName", functionName)),
+                new MetricId("AWS/Lambda", "Throttles", Map.of("FunctionName", functionName)),
+                new MetricId("AWS/RDS", "DatabaseConnectionsCurrentlySessionPinned",
                         Map.of("ProxyName", stack.string(CfnTemplate.Fn.ref(proxy())))));
     }
 
     @Test
-    void theOldestPendingDeltaAndTheQuarantinedDeltasAreAlarmedAndTheirMissingDataKeepsTheState() {
-        assertThat(alarms()).contains(
-                new Watched(NAMESPACE, Gauge.OUTBOX_OLDEST_AGE_SECONDS.metricName(), Map.of()),
-                new Watched(NAMESPACE, Gauge.OUTBOX_QUARANTINED.metricName(), Map.of()));
-        for (String id : List.of("OldestPendingDeltaAlarm", "QuarantinedDeltasAlarm")) {
-            assertThat(TEMPLATE.properties(id)).as(id)
-                    .containsEntry("TreatMissingData", "ignore") // not emitted when unknown: no false OK
-                    .containsEntry("Statistic", "Maximum");
-        }
-        assertThat(STACK.string(TEMPLATE.properties("QuarantinedDeltasAlarm").get("Threshold"))).isEqualTo("0");
+    void anUnknownOutboxRaisesThePendingDeltaAlarmAndKeepsTheQuarantineAlarmsState() {
+        String pending = alarmOn(new MetricId(NAMESPACE, Gauge.OUTBOX_OLDEST_AGE_SECONDS.metricName(), Map.of()));
+        String quarantined = alarmOn(new MetricId(NAMESPACE, Gauge.OUTBOX_QUARANTINED.metricName(), Map.of()));
+
+        // Neither gauge is emitted when the outbox cannot be read (SPEC §9): for the pending age
+        // that is a backlog nobody can see, so it counts as breaching; a quarantine stays as it was.
+        assertThat(TEMPLATE.properties(pending)).containsEntry("TreatMissingData", "breaching")
+                .containsEntry("Statistic", "Maximum");
+        assertThat(TEMPLATE.properties(quarantined)).containsEntry("TreatMissingData", "ignore")
+                .containsEntry("Statistic", "Maximum");
+        assertThat(STACK.string(TEMPLATE.properties(quarantined).get("Threshold"))).isEqualTo("0");
+    }
+
+    @Test
+    void freeUsageIsAlarmedOnTheUnpricedReasonWithAThresholdTheOperatorSets() {
+        String alarm = alarmOn(new MetricId(NAMESPACE, Metric.UNBILLED_REQUESTS,
+                Map.of(Metric.REASON_DIMENSION, UnbillableReason.PRICE_NOT_FOUND.wireName())));
+        Map<String, Object> properties = TEMPLATE.properties(alarm);
+
+        assertThat(properties).containsEntry("Statistic", "Sum").containsEntry("TreatMissingData", "notBreaching")
+                .containsEntry("ComparisonOperator", "GreaterThanThreshold");
+        assertThat(properties.get("Threshold")).isEqualTo(CfnTemplate.Fn.ref("PriceNotFoundAlarmThreshold"));
+        assertThat(STACK.string(properties.get("Threshold"))).as("the first unpriced request alarms by default")
+                .isEqualTo("0");
+        assertThat(DeployedStack.evaluator(TEMPLATE, Map.of("PriceNotFoundAlarmThreshold", "25"))
+                .string(properties.get("Threshold"))).isEqualTo("25");
+    }
+
+    /** The one alarm watching {@code metric}. */
+    private static String alarmOn(MetricId metric) {
+        List<String> watching = TEMPLATE.resourcesOfType("AWS::CloudWatch::Alarm").stream()
+                .filter(id -> watched(id).equals(metric)).toList();
+        assertThat(watching).as("alarms on %s", metric).hasSize(1);
+        return watching.get(0);
     }
 
     @Test

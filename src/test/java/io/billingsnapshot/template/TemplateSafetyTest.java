@@ -2,7 +2,6 @@ package io.billingsnapshot.template;
 
 import static io.billingsnapshot.template.BillingStack.TEMPLATE;
 import static io.billingsnapshot.template.BillingStack.function;
-import static io.billingsnapshot.template.BillingStack.sourceQueue;
 import static io.billingsnapshot.template.CfnTemplate.map;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -14,13 +13,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * What keeps the stack safe to operate: data that outlives the stack, a source queue only the
- * gateway can write to, and outputs and docs that say what the template does.
+ * What keeps the stack safe to operate: data that outlives the stack, and outputs and docs that say
+ * what the template does. Who may use each queue: {@link TemplateQueuePoliciesTest}.
  */
 class TemplateSafetyTest {
-
-    private static final String GATEWAY = DeployedStack.REQUIRED_PARAMETERS.get("GatewaySenderRoleArn");
-    private static final String REDRIVER = "arn:aws:iam::123456789012:role/dlq-redrive";
 
     @Test
     void everyQueueAndLogGroupSurvivesAStackDeletionAndAReplacement() {
@@ -32,31 +28,25 @@ class TemplateSafetyTest {
                 .containsEntry("UpdateReplacePolicy", "Retain"));
     }
 
+    /**
+     * A direct invoke could hand the billing function a made-up SQS event, and the re-rate function
+     * a range: nothing in the stack grants lambda:InvokeFunction beyond the billing function's SQS
+     * event source (which needs no grant) and its sweep schedule (SAM grants events.amazonaws.com,
+     * for that rule only). Same-account IAM grants are the operator's to restrict (README "Security").
+     */
     @Test
-    void onlyTheGatewaysRoleMaySendToTheSourceQueue() {
-        Map<String, Object> send = statement(DeployedStack.evaluator(TEMPLATE), "GatewaySends");
-        Map<String, Object> nobodyElse = statement(DeployedStack.evaluator(TEMPLATE), "NobodyElseSends");
+    void nothingButTheEventSourceAndTheSweepScheduleInvokesTheBillingFunctionAndNothingTheRerateFunction() {
+        @SuppressWarnings("unchecked")
+        Map<String, Map<String, Object>> events = (Map<String, Map<String, Object>>) function().get("Events");
 
-        assertThat(send).containsEntry("Effect", "Allow").containsEntry("Action", "sqs:SendMessage")
-                .containsEntry("Principal", Map.of("AWS", GATEWAY));
-        assertThat(nobodyElse).containsEntry("Effect", "Deny").containsEntry("Principal", "*")
-                .containsEntry("Action", "sqs:SendMessage")
-                .containsEntry("Condition", Map.of("ArnNotEquals", Map.of("aws:PrincipalArn", List.of(GATEWAY))));
-    }
-
-    @Test
-    void theRedriveRoleMaySendBackToTheSourceQueueWhenOneIsGiven() {
-        CfnEvaluator stack = DeployedStack.evaluator(TEMPLATE, Map.of("DeadLetterRedriveRoleArn", REDRIVER));
-
-        assertThat(statement(stack, "NobodyElseSends")).containsEntry("Condition",
-                Map.of("ArnNotEquals", Map.of("aws:PrincipalArn", List.of(GATEWAY, REDRIVER))));
-    }
-
-    @Test
-    void theSourceQueueRefusesEveryRequestWithoutTls() {
-        assertThat(statement(DeployedStack.evaluator(TEMPLATE), "TlsOnly"))
-                .containsEntry("Effect", "Deny").containsEntry("Principal", "*").containsEntry("Action", "sqs:*")
-                .containsEntry("Condition", Map.of("Bool", Map.of("aws:SecureTransport", "false")));
+        assertThat(events.values()).extracting(event -> event.get("Type")).containsExactlyInAnyOrder("SQS", "Schedule");
+        assertThat(TEMPLATE.properties(BillingStack.RERATE_FUNCTION)).doesNotContainKeys("Events", "FunctionUrlConfig");
+        assertThat(function()).doesNotContainKey("FunctionUrlConfig");
+        assertThat(TEMPLATE.section("Globals")).doesNotContainKey("Function");
+        for (String grant : List.of("AWS::Lambda::Permission", "AWS::Lambda::Url", "AWS::Lambda::EventSourceMapping",
+                "AWS::Events::Rule", "AWS::Scheduler::Schedule", "AWS::Serverless::Api", "AWS::Serverless::HttpApi")) {
+            assertThat(TEMPLATE.resourcesOfType(grant)).as(grant).isEmpty();
+        }
     }
 
     @Test
@@ -74,16 +64,5 @@ class TemplateSafetyTest {
         assertThat(docs).contains("`Timeout: " + function().get("Timeout") + "`")
                 .contains("`DB_SOCKET_TIMEOUT_SECONDS: \"" + env.get("DB_SOCKET_TIMEOUT_SECONDS") + "\"`")
                 .contains("`DEADLINE_RESERVE_MILLIS: \"" + env.get("DEADLINE_RESERVE_MILLIS") + "\"`");
-    }
-
-    private static Map<String, Object> statement(CfnEvaluator stack, String sid) {
-        String policy = TEMPLATE.onlyResourceOfType("AWS::SQS::QueuePolicy");
-        Map<String, Object> properties = map(stack.evaluate(TEMPLATE.properties(policy)));
-        assertThat(properties.get("Queues")).isEqualTo(List.of(stack.string(CfnTemplate.Fn.ref(sourceQueue()))));
-        Map<String, Object> document = map(properties.get("PolicyDocument"));
-        Map<String, Object> found = CfnTemplate.list(document.get("Statement")).stream().map(CfnTemplate::map)
-                .filter(s -> sid.equals(s.get("Sid"))).findFirst().orElseThrow(() -> new AssertionError(sid));
-        assertThat(found.get("Resource")).isEqualTo(DeployedStack.queueArn(sourceQueue()));
-        return found;
     }
 }
