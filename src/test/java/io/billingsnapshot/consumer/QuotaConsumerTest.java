@@ -8,7 +8,11 @@ import io.billingsnapshot.consumer.QuotaConsumer.Outcome;
 import io.billingsnapshot.testing.Await;
 import io.billingsnapshot.testing.PackedDeltaMessages;
 import io.billingsnapshot.testing.TestSqs;
+import io.billingsnapshot.testing.TestDatabase;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -20,6 +24,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -200,6 +205,16 @@ class QuotaConsumerTest {
         assertThat(consumer(HIDDEN).apply(conflicting)).isEqualTo(
                 new Outcome.Rejected("deltaId " + delta.deltaId() + " twice with different contents"));
         assertThat(tracker.appliedDeltas()).isZero();
+    }
+
+    @Test
+    void designDocShowsTheConsumersOwnSql() throws Exception {
+        String design = Files.readString(Path.of("docs", "design.md"), StandardCharsets.UTF_8);
+        String tables = TestDatabase.resource("/consumer/quota-tracker.sql").lines()
+                .filter(line -> !line.startsWith("--") && !line.isBlank())
+                .map(line -> line.replace("IF NOT EXISTS ", "")).collect(Collectors.joining("\n"));
+
+        assertThat(design).contains(QuotaLedger.CLAIM, QuotaLedger.ADD, tables);
     }
 
     private QuotaConsumer consumer(Duration visibilityTimeout) {
