@@ -84,9 +84,10 @@ public final class ConservationCheck {
             if (tracker.isPresent()) {
                 tracker.get().redeliverAll();
                 Map<AdjustmentTarget, BigDecimal> quota = tracker.get().sums();
+                Function<AdjustmentTarget, BigDecimal> quotaFor = target -> quota.getOrDefault(target, BigDecimal.ZERO);
                 List<ConservationResult.SumMismatch> quotaMismatches = new ArrayList<>();
-                compareSums(AdjustmentTarget.API_KEY, apiKeys, t -> quota.getOrDefault(t, BigDecimal.ZERO), quotaMismatches);
-                compareSums(AdjustmentTarget.UPSTREAM, upstreams, t -> quota.getOrDefault(t, BigDecimal.ZERO), quotaMismatches);
+                compareSums(AdjustmentTarget.API_KEY, apiKeys, quotaFor, quotaMismatches);
+                compareSums(AdjustmentTarget.UPSTREAM, upstreams, quotaFor, quotaMismatches);
                 quotaMismatches.forEach(mismatch -> violations.add(QUOTA_TABLE + mismatch));
                 violations.addAll(tracker.get().problems());
                 deltaSummary += "; reference consumer: " + tracker.get().summary();

@@ -26,6 +26,8 @@ public final class ContractSchema {
 
     /** Where the schemas live (tests run in the project's directory). */
     public static final Path DIRECTORY = Path.of("docs", "schemas");
+    /** A message may be 256 KiB: a failure shows its beginning. */
+    private static final int MAX_BODY_SHOWN = 2_000;
 
     /** Strict JSON, as the function reads it: a body with a duplicate key or trailing content is not one JSON value. */
     private static final ObjectMapper JSON = new ObjectMapper()
@@ -79,7 +81,8 @@ public final class ContractSchema {
     public void requireValid(String body) {
         List<String> violations = violations(body);
         if (!violations.isEmpty()) {
-            throw new AssertionError(fileName + " rejects the message: " + violations + "\n" + body);
+            String shown = body.length() > MAX_BODY_SHOWN ? body.substring(0, MAX_BODY_SHOWN) + "…" : body;
+            throw new AssertionError(fileName + " rejects the message: " + violations + "\n" + shown);
         }
     }
 }
