@@ -12,9 +12,11 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -26,12 +28,16 @@ import java.util.stream.Collectors;
  *   <li>the outbox is empty;</li>
  *   <li>every message sent is snapshotted (its request log has a snapshot) or in the DLQ
  *       with a reason;</li>
- *   <li>no deltaId was published with two contents, and every publication was well formed.</li>
+ *   <li>no deltaId was published with two contents, and every publication was well formed;</li>
+ *   <li>given a {@link QuotaTracker}: the reference consumer's quota table equals the same billed
+ *       sums, every message it received having been applied once more by two racing consumers.</li>
  * </ul>
  */
 public final class ConservationCheck {
 
     static final BigDecimal TOLERANCE = new BigDecimal("1e-9");
+    /** How a violation of the reference consumer's quota table starts. */
+    static final String QUOTA_TABLE = "reference consumer's quota table: ";
 
     private static final String BILLED_COST_PER_API_KEY = """
             SELECT k.id, s.final_cost
@@ -51,14 +57,41 @@ public final class ConservationCheck {
 
     public static ConservationResult check(TestDatabase.Db db, DeltaCollector deltas,
             Collection<SentMessage> sent, Collection<DeadLetter> deadLetters) {
+        return check(db, deltas, Optional.empty(), sent, deadLetters);
+    }
+
+    /**
+     * As above, and the reference consumer's quota table must equal the billed snapshots too: every
+     * message the tracker received is first delivered to it once more ({@link QuotaTracker#redeliverAll}),
+     * and none may have been rejected, nor failed when redelivered.
+     */
+    public static ConservationResult check(TestDatabase.Db db, DeltaCollector deltas, QuotaTracker tracker,
+            Collection<SentMessage> sent, Collection<DeadLetter> deadLetters) {
+        return check(db, deltas, Optional.of(tracker), sent, deadLetters);
+    }
+
+    private static ConservationResult check(TestDatabase.Db db, DeltaCollector deltas, Optional<QuotaTracker> tracker,
+            Collection<SentMessage> sent, Collection<DeadLetter> deadLetters) {
         List<String> violations = new ArrayList<>();
         try (Connection connection = db.connect()) {
             Map<UUID, BigDecimal> apiKeys = billedCostPerId(connection, BILLED_COST_PER_API_KEY);
             Map<UUID, BigDecimal> upstreams = billedCostPerId(connection, BILLED_COST_PER_UPSTREAM);
             List<ConservationResult.SumMismatch> mismatches = new ArrayList<>();
-            compareSums(AdjustmentTarget.API_KEY, apiKeys, deltas, mismatches);
-            compareSums(AdjustmentTarget.UPSTREAM, upstreams, deltas, mismatches);
+            compareSums(AdjustmentTarget.API_KEY, apiKeys, deltas::sumFor, mismatches);
+            compareSums(AdjustmentTarget.UPSTREAM, upstreams, deltas::sumFor, mismatches);
             mismatches.forEach(mismatch -> violations.add(mismatch.toString()));
+            String deltaSummary = deltas.summary();
+            if (tracker.isPresent()) {
+                tracker.get().redeliverAll();
+                Map<AdjustmentTarget, BigDecimal> quota = tracker.get().sums();
+                Function<AdjustmentTarget, BigDecimal> quotaFor = target -> quota.getOrDefault(target, BigDecimal.ZERO);
+                List<ConservationResult.SumMismatch> quotaMismatches = new ArrayList<>();
+                compareSums(AdjustmentTarget.API_KEY, apiKeys, quotaFor, quotaMismatches);
+                compareSums(AdjustmentTarget.UPSTREAM, upstreams, quotaFor, quotaMismatches);
+                quotaMismatches.forEach(mismatch -> violations.add(QUOTA_TABLE + mismatch));
+                violations.addAll(tracker.get().problems());
+                deltaSummary += "; reference consumer: " + tracker.get().summary();
+            }
 
             long outboxRows = outboxRows(connection);
             if (outboxRows > 0) {
@@ -76,17 +109,17 @@ public final class ConservationCheck {
 
             return new ConservationResult(apiKeys.size(), upstreams.size(), outboxRows, sent.size(),
                     fates.snapshotted(), fates.deadLettered(), fates.vanished(), fates.deadLettersByReason(),
-                    deltas.summary(), mismatches, violations);
+                    deltaSummary, mismatches, violations);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read the database for the conservation check: " + e.getMessage(), e);
         }
     }
 
-    private static void compareSums(String scope, Map<UUID, BigDecimal> billedCostPerId, DeltaCollector deltas,
-            List<ConservationResult.SumMismatch> mismatches) {
+    private static void compareSums(String scope, Map<UUID, BigDecimal> billedCostPerId,
+            Function<AdjustmentTarget, BigDecimal> sumFor, List<ConservationResult.SumMismatch> mismatches) {
         billedCostPerId.forEach((id, billed) -> {
             AdjustmentTarget target = new AdjustmentTarget(scope, id);
-            BigDecimal published = deltas.sumFor(target);
+            BigDecimal published = sumFor.apply(target);
             if (published.subtract(billed).abs().compareTo(TOLERANCE) > 0) {
                 mismatches.add(new ConservationResult.SumMismatch(target, billed, published));
             }

@@ -7,6 +7,8 @@
  *       mapping (concurrent pollers, batches, partial batch failures, redelivery, DLQ, FIFO),
  *       reporting a {@link io.billingsnapshot.soak.MappingReport};</li>
  *   <li>{@link io.billingsnapshot.soak.DeltaCollector}: the quota tracker, deduping on deltaId;</li>
+ *   <li>{@link io.billingsnapshot.soak.QuotaTracker}: the reference consumer beside it, applying every
+ *       message it receives to a quota table exactly once;</li>
  *   <li>{@link io.billingsnapshot.soak.ConservationCheck}: nothing lost, nothing counted twice.</li>
  * </ul>
  *
