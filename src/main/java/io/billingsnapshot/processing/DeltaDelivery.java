@@ -1,11 +1,11 @@
 package io.billingsnapshot.processing;
 
 import io.billingsnapshot.billing.QuotaDelta;
-import io.billingsnapshot.config.TimeBudget;
 import io.billingsnapshot.logging.JsonLog;
 import io.billingsnapshot.metrics.Metric;
 import io.billingsnapshot.metrics.Metrics;
 import io.billingsnapshot.quota.OutboxRelay;
+import io.billingsnapshot.time.TimeBudget;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;

@@ -6,6 +6,7 @@ import io.billingsnapshot.logging.JsonLog;
 import io.billingsnapshot.metrics.Metric;
 import io.billingsnapshot.metrics.Metrics;
 import io.billingsnapshot.store.ReferenceConstraints;
+import io.billingsnapshot.time.Deadline;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;

@@ -6,6 +6,7 @@ import io.billingsnapshot.billing.QuotaDeltaCalculator;
 import io.billingsnapshot.billing.Snapshot;
 import io.billingsnapshot.quota.Outbox;
 import io.billingsnapshot.store.SnapshotRows;
+import io.billingsnapshot.time.Deadline;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;

@@ -3,16 +3,16 @@ package io.billingsnapshot.rerate;
 import io.billingsnapshot.billing.ModelCatalog;
 import io.billingsnapshot.billing.QuotaDelta;
 import io.billingsnapshot.billing.Snapshot;
-import io.billingsnapshot.config.TimeBudget;
 import io.billingsnapshot.db.DatabaseConnections;
 import io.billingsnapshot.logging.JsonLog;
 import io.billingsnapshot.metrics.RerateMetrics;
-import io.billingsnapshot.processing.Deadline;
 import io.billingsnapshot.processing.SnapshotWriter;
 import io.billingsnapshot.quota.OutboxRelay;
 import io.billingsnapshot.store.PriceCatalog;
-import io.billingsnapshot.store.SnapshotRange;
 import io.billingsnapshot.store.SnapshotRange.StoredRow;
+import io.billingsnapshot.store.SnapshotRange;
+import io.billingsnapshot.time.Deadline;
+import io.billingsnapshot.time.TimeBudget;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -34,8 +34,8 @@ import java.util.TreeSet;
  * are the ones a run would report, and nothing is written or published.
  *
  * <p>Time ({@link TimeBudget}): a chunk starts only before the stop time, {@code deadlineReserve}
- * before the deadline; its statements may run into half of the time before the end of SQS calls,
- * publishing the rest; every database wait is over before the budget's database end. When time
+ * before the deadline; its statements end by the budget's chunk end, publishing has the time
+ * after; every database wait is over before the budget's database end. When time
  * runs out the report carries {@code next}, the last row of the last chunk done.
  */
 public final class Rerater {
@@ -91,9 +91,7 @@ public final class Rerater {
     private RerateReport rerate(RerateRequest request, Instant start, TimeBudget budget) {
         SnapshotRange.Filter filter = new SnapshotRange.Filter(request.from(), request.to(), request.models(),
                 request.onlyUnbilled());
-        // Statements of a chunk started just before the stop time end halfway to the end of SQS calls.
-        Deadline statements = new Deadline(budget.stopWork().plus(
-                Duration.between(budget.stopWork(), budget.sqsCallsEnd()).dividedBy(2)), clock);
+        Deadline statements = new Deadline(budget.chunkStatementsEnd(), clock);
         RerateTally tally = new RerateTally();
         Optional<SnapshotRange.Key> after =
                 request.after().map(cursor -> new SnapshotRange.Key(cursor.billedAt(), cursor.requestLogId()));

@@ -1,4 +1,4 @@
-package io.billingsnapshot.processing;
+package io.billingsnapshot.time;
 
 import java.time.Clock;
 import java.time.Duration;
