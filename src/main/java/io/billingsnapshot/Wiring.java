@@ -6,15 +6,19 @@ import io.billingsnapshot.metrics.EmfMetrics;
 import io.billingsnapshot.metrics.MetricsFactory;
 import io.billingsnapshot.metrics.RerateMetrics;
 import io.billingsnapshot.processing.BatchProcessor;
-import io.billingsnapshot.processing.SnapshotWriter;
+import io.billingsnapshot.processing.WriteEngine;
 import io.billingsnapshot.quota.DeltaPublisher;
 import io.billingsnapshot.quota.Outbox;
 import io.billingsnapshot.quota.OutboxRelay;
 import io.billingsnapshot.quota.SqsDeltaPublisher;
 import io.billingsnapshot.rerate.Rerater;
 import io.billingsnapshot.store.PriceCatalog;
+import io.billingsnapshot.store.RequestLogs;
 import io.billingsnapshot.store.SnapshotRange;
 import io.billingsnapshot.store.SnapshotRows;
+import io.billingsnapshot.write.DeltaDelivery;
+import io.billingsnapshot.write.ModelCatalogs;
+import io.billingsnapshot.write.SnapshotWriter;
 import java.time.Clock;
 import java.util.Map;
 import java.util.UUID;
@@ -39,9 +43,11 @@ public final class Wiring {
     public static BatchProcessor create(Config config, DatabaseConnections connections, DeltaPublisher publisher,
             MetricsFactory metrics, Clock clock, Supplier<UUID> deltaIds) {
         Outbox outbox = new Outbox();
-        return BatchProcessor.create(connections, new MessageParser(), writer(config, outbox, deltaIds),
-                relay(config, outbox, publisher), metrics, clock,
-                new BatchProcessor.Settings(config.deadlineReserve(), config.maxFutureSkew(),
+        OutboxRelay relay = relay(config, outbox, publisher);
+        WriteEngine engine = new WriteEngine(new RequestLogs(), new ModelCatalogs(new PriceCatalog()),
+                writer(config, outbox, deltaIds));
+        return new BatchProcessor(connections, new MessageParser(), engine, new DeltaDelivery(relay, clock), relay,
+                metrics, clock, new BatchProcessor.Settings(config.deadlineReserve(), config.maxFutureSkew(),
                         config.fastPathMinBatchSize()));
     }
 
@@ -52,12 +58,13 @@ public final class Wiring {
                 RerateMetrics.emf(config.metricsNamespace()), clock, UUID::randomUUID, Rerater.CHUNK_ROWS);
     }
 
-    /** Re-rating writes through the same write step and outbox relay as the messages. */
+    /** Re-rating writes through the same write step and publishes through the same outbox relay as the messages. */
     public static Rerater rerater(Config config, DatabaseConnections connections, DeltaPublisher publisher,
             RerateMetrics metrics, Clock clock, Supplier<UUID> deltaIds, int chunkRows) {
         Outbox outbox = new Outbox();
-        return new Rerater(connections, new SnapshotRange(), new PriceCatalog(), writer(config, outbox, deltaIds),
-                relay(config, outbox, publisher), metrics, clock, config.deadlineReserve(), chunkRows);
+        return new Rerater(connections, new SnapshotRange(), new ModelCatalogs(new PriceCatalog()),
+                writer(config, outbox, deltaIds), new DeltaDelivery(relay(config, outbox, publisher), clock), metrics,
+                clock, config.deadlineReserve(), chunkRows);
     }
 
     private static SnapshotWriter writer(Config config, Outbox outbox, Supplier<UUID> deltaIds) {

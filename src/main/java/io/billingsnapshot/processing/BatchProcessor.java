@@ -10,15 +10,17 @@ import io.billingsnapshot.metrics.Metric;
 import io.billingsnapshot.metrics.Metrics;
 import io.billingsnapshot.metrics.MetricsFactory;
 import io.billingsnapshot.quota.OutboxRelay;
-import io.billingsnapshot.store.PriceCatalog;
-import io.billingsnapshot.store.RequestLogs;
 import io.billingsnapshot.time.Deadline;
 import io.billingsnapshot.time.TimeBudget;
+import io.billingsnapshot.write.DeltaDelivery;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -40,23 +42,23 @@ public final class BatchProcessor {
     private final MessageParser parser;
     private final WriteEngine engine;
     private final DeltaDelivery delivery;
+    private final OutboxRelay relay;
     private final MetricsFactory metricsPerInvocation;
     private final Clock clock;
     private final Settings settings;
 
-    /** @param writer the write step, shared with anything else that writes snapshots */
-    public static BatchProcessor create(DatabaseConnections connections, MessageParser parser, SnapshotWriter writer,
-            OutboxRelay relay, MetricsFactory metricsPerInvocation, Clock clock, Settings settings) {
-        return new BatchProcessor(connections, parser, new WriteEngine(new RequestLogs(), new PriceCatalog(), writer),
-                relay, metricsPerInvocation, clock, settings);
-    }
-
-    private BatchProcessor(DatabaseConnections connections, MessageParser parser, WriteEngine engine, OutboxRelay relay,
-            MetricsFactory metricsPerInvocation, Clock clock, Settings settings) {
+    /**
+     * @param delivery publishes the batch's deltas once committed
+     * @param relay sweeps the deltas earlier invocations left pending
+     */
+    public BatchProcessor(DatabaseConnections connections, MessageParser parser, WriteEngine engine,
+            DeltaDelivery delivery, OutboxRelay relay, MetricsFactory metricsPerInvocation, Clock clock,
+            Settings settings) {
         this.connections = connections;
         this.parser = parser;
         this.engine = engine;
-        this.delivery = new DeltaDelivery(relay, clock);
+        this.delivery = delivery;
+        this.relay = relay;
         this.metricsPerInvocation = metricsPerInvocation;
         this.clock = clock;
         this.settings = settings;
@@ -109,7 +111,7 @@ public final class BatchProcessor {
             logNotable(record, parsed.get(i), outcome);
         }
 
-        Set<UUID> accepted = delivery.publish(connection, deltas, metrics, budget);
+        Set<UUID> accepted = publish(connection, deltas, metrics, budget);
         for (int d = 0; d < deltas.size(); d++) {
             if (!accepted.contains(deltas.get(d).deltaId())) {
                 metrics.increment(Metric.DELTA_PUBLISH_FAILURES);
@@ -117,7 +119,7 @@ public final class BatchProcessor {
                         "deltaId", deltas.get(d).deltaId());
             }
         }
-        delivery.sweep(connection, metrics, budget);
+        sweep(connection, metrics, budget);
 
         SQSBatchResponse answer = response.build();
         Duration took = Duration.between(start, clock.instant());
@@ -127,6 +129,40 @@ public final class BatchProcessor {
         LOG.info("batch_done", "records", records.size(), "failed", response.failureCount(),
                 "deltas", deltas.size(), "durationMs", took.toMillis());
         return answer;
+    }
+
+    /** @return the ids SQS accepted; the others stay in the outbox, re-published later under the same deltaId */
+    private Set<UUID> publish(InvocationConnection connection, List<QuotaDelta> deltas, Metrics metrics,
+            TimeBudget budget) {
+        Optional<Connection> c = connection.get();
+        if (c.isEmpty()) {
+            return Set.of();
+        }
+        Optional<Set<UUID>> accepted = delivery.publish(c.get(), deltas, budget);
+        if (accepted.isEmpty()) {
+            connection.lost();
+            return Set.of();
+        }
+        metrics.count(Metric.DELTAS_PUBLISHED, accepted.get().size());
+        return accepted.get();
+    }
+
+    /** Sweeps while there is time before the stop, and reports the outbox's state whenever it can be read. */
+    private void sweep(InvocationConnection connection, Metrics metrics, TimeBudget budget) {
+        Optional<Connection> c = connection.get();
+        if (c.isEmpty()) {
+            return;
+        }
+        try {
+            Instant now = clock.instant();
+            OutboxRelay.SweepResult sweep = relay.sweep(c.get(), now, budget.stopWork());
+            metrics.count(Metric.DELTAS_PUBLISHED, sweep.published());
+            metrics.count(Metric.DELTA_PUBLISH_FAILURES, sweep.claimed() - sweep.published());
+            metrics.outbox(sweep.after().pending(), sweep.after().oldestAge(now), sweep.after().quarantined());
+        } catch (SQLException | RuntimeException e) {
+            LOG.error("outbox_sweep_failed", e);
+            connection.rollback();
+        }
     }
 
     /** Every counter of a record's outcome, in one place whatever the size of its set. */

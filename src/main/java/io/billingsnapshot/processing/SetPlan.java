@@ -6,6 +6,7 @@ import io.billingsnapshot.billing.Snapshot;
 import io.billingsnapshot.billing.SnapshotCalculator;
 import io.billingsnapshot.message.RequestCompletion;
 import io.billingsnapshot.store.RequestLogs.RequestRow;
+import io.billingsnapshot.write.SnapshotWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

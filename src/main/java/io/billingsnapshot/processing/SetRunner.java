@@ -7,6 +7,7 @@ import io.billingsnapshot.metrics.Metric;
 import io.billingsnapshot.metrics.Metrics;
 import io.billingsnapshot.store.ReferenceConstraints;
 import io.billingsnapshot.time.Deadline;
+import io.billingsnapshot.write.SnapshotWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;

@@ -6,13 +6,13 @@ import io.billingsnapshot.billing.Snapshot;
 import io.billingsnapshot.db.DatabaseConnections;
 import io.billingsnapshot.logging.JsonLog;
 import io.billingsnapshot.metrics.RerateMetrics;
-import io.billingsnapshot.processing.SnapshotWriter;
-import io.billingsnapshot.quota.OutboxRelay;
-import io.billingsnapshot.store.PriceCatalog;
-import io.billingsnapshot.store.SnapshotRange.StoredRow;
 import io.billingsnapshot.store.SnapshotRange;
+import io.billingsnapshot.store.SnapshotRange.StoredRow;
 import io.billingsnapshot.time.Deadline;
 import io.billingsnapshot.time.TimeBudget;
+import io.billingsnapshot.write.DeltaDelivery;
+import io.billingsnapshot.write.ModelCatalogs;
+import io.billingsnapshot.write.SnapshotWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -23,14 +23,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
+import java.util.UUID;
 
 /**
  * Re-rates a range chunk by chunk, each chunk one transaction of a constant number of statements:
  * pick the next rows' keys, lock the rows, read their models' catalog, re-price each row
- * ({@link Repricing}), hand the changed ones to the message path's write step
+ * ({@link Repricing}), hand the changed ones to the write step batches use too
  * ({@link SnapshotWriter}: ordering rule, upsert with RETURNING, deltas into the outbox), commit,
- * then publish the deltas. A dry run does the very same and rolls each chunk back, so its numbers
+ * then publish the deltas ({@link DeltaDelivery}). A dry run does the very same and rolls each chunk back, so its numbers
  * are the ones a run would report, and nothing is written or published.
  *
  * <p>Time ({@link TimeBudget}): a chunk starts only before the stop time, {@code deadlineReserve}
@@ -47,21 +47,21 @@ public final class Rerater {
 
     private final DatabaseConnections connections;
     private final SnapshotRange range;
-    private final PriceCatalog catalog;
+    private final ModelCatalogs catalogs;
     private final SnapshotWriter writer;
-    private final OutboxRelay relay;
+    private final DeltaDelivery delivery;
     private final RerateMetrics metrics;
     private final Clock clock;
     private final Duration deadlineReserve;
     private final int chunkRows;
 
-    public Rerater(DatabaseConnections connections, SnapshotRange range, PriceCatalog catalog, SnapshotWriter writer,
-            OutboxRelay relay, RerateMetrics metrics, Clock clock, Duration deadlineReserve, int chunkRows) {
+    public Rerater(DatabaseConnections connections, SnapshotRange range, ModelCatalogs catalogs, SnapshotWriter writer,
+            DeltaDelivery delivery, RerateMetrics metrics, Clock clock, Duration deadlineReserve, int chunkRows) {
         this.connections = connections;
         this.range = range;
-        this.catalog = catalog;
+        this.catalogs = catalogs;
         this.writer = writer;
-        this.relay = relay;
+        this.delivery = delivery;
         this.metrics = metrics;
         this.clock = clock;
         this.deadlineReserve = deadlineReserve;
@@ -156,10 +156,11 @@ public final class Rerater {
             }
             List<StoredRow> rows = range.lock(c, filter, keys.stream().map(SnapshotRange.Key::requestLogId).toList(),
                     statements.remaining());
-            Map<String, ModelCatalog> catalogs = catalogs(c, rows, statements);
+            Map<String, ModelCatalog> prices = catalogs.read(c, rows.stream().map(row -> row.snapshot().model()),
+                    statements);
             List<Repricing> repriced = new ArrayList<>(rows.size());
             for (StoredRow row : rows) {
-                repriced.add(Repricing.of(row.snapshot(), ModelCatalog.forModel(catalogs, row.snapshot().model()),
+                repriced.add(Repricing.of(row.snapshot(), ModelCatalog.forModel(prices, row.snapshot().model()),
                         row.multipliers()));
             }
             List<Written> written = write(c, repriced, statements);
@@ -173,13 +174,6 @@ public final class Rerater {
             rollbackQuietly(c, e);
             throw e;
         }
-    }
-
-    private Map<String, ModelCatalog> catalogs(Connection c, List<StoredRow> rows, Deadline statements)
-            throws SQLException, Deadline.OutOfTime {
-        Set<String> models = new TreeSet<>();
-        rows.stream().map(row -> row.snapshot().model()).filter(m -> m != null).forEach(models::add);
-        return models.isEmpty() ? Map.of() : catalog.load(c, models, statements.remaining());
     }
 
     /**
@@ -209,18 +203,15 @@ public final class Rerater {
      * billing function's sweep publishes it once its lease has passed: the call goes on.
      */
     private void publish(Connection c, List<QuotaDelta> deltas, TimeBudget budget) {
-        if (deltas.isEmpty()) {
-            return;
-        }
-        try {
-            Instant now = clock.instant();
-            int accepted = relay.publish(c, deltas, now, TimeBudget.left(now, budget.sqsCallsEnd())).size();
-            if (accepted < deltas.size()) {
-                LOG.warn("rerate_deltas_pending", "deltas", deltas.size() - accepted);
+        Optional<Set<UUID>> accepted = delivery.publish(c, deltas, budget);
+        if (accepted.isEmpty()) {
+            try {
+                c.rollback();
+            } catch (SQLException ignored) {
+                // the next chunk's first statement fails on the same connection and ends the call
             }
-        } catch (SQLException | RuntimeException e) {
-            LOG.error("rerate_deltas_pending", e, "deltas", deltas.size());
-            rollbackQuietly(c, e);
+        } else if (accepted.get().size() < deltas.size()) {
+            LOG.warn("rerate_deltas_pending", "deltas", deltas.size() - accepted.get().size());
         }
     }
 

@@ -1,4 +1,4 @@
-package io.billingsnapshot.processing;
+package io.billingsnapshot.write;
 
 import io.billingsnapshot.billing.BilledAmount;
 import io.billingsnapshot.billing.QuotaDelta;
