@@ -108,7 +108,7 @@ public final class BatchProcessor {
                     deltaSources.add(record);
                 });
             }
-            logNotable(record, parsed.get(i), outcome);
+            logStale(record, parsed.get(i), outcome);
         }
 
         Set<UUID> accepted = publish(connection, deltas, metrics, budget);
@@ -177,15 +177,11 @@ public final class BatchProcessor {
         }
     }
 
-    /** Stale records and FK retries are logged; both have a message. */
-    private static void logNotable(SQSMessage record, ParsedRecord parsed, Outcome outcome) {
+    /** A stale record is logged (the failed ones are, by the response); it has a message. */
+    private static void logStale(SQSMessage record, ParsedRecord parsed, Outcome outcome) {
         if (outcome instanceof Outcome.Stale) {
             LOG.info("stale_message", "messageId", record.getMessageId(),
                     "requestLogId", parsed.message().orElseThrow().requestLogId());
-        } else if (outcome instanceof Outcome.Written written && written.nulledByRetry().isPresent()) {
-            LOG.warn("written_after_fk_retry", "messageId", record.getMessageId(),
-                    "requestLogId", parsed.message().orElseThrow().requestLogId(),
-                    "column", written.nulledByRetry().get().columnName());
         }
     }
 

@@ -1,18 +1,13 @@
 package io.billingsnapshot.processing;
 
 import io.billingsnapshot.billing.QuotaDelta;
-import io.billingsnapshot.billing.ReferenceColumn;
 import java.util.Optional;
 
 /** What happened to one record. */
 public sealed interface Outcome {
 
-    /**
-     * The snapshot was committed, with the delta it recorded in the outbox, if any.
-     *
-     * @param nulledByRetry the reference column the FK retry set NULL, if it ran
-     */
-    record Written(Optional<QuotaDelta> delta, Optional<ReferenceColumn> nulledByRetry) implements Outcome {
+    /** The snapshot was committed, with the delta it recorded in the outbox, if any. */
+    record Written(Optional<QuotaDelta> delta) implements Outcome {
     }
 
     /** Older than the stored snapshot: acknowledged, nothing written. */

@@ -26,7 +26,6 @@ final class SetPlan {
     private final Outcome[] outcomes;
     private final List<Integer> plannedPositions = new ArrayList<>();
     private final List<Snapshot> planned = new ArrayList<>();
-    private final Optional<ReferenceColumn> nulled;
 
     /**
      * @param groups the FIFO groups failed so far; this plan's failures are added to it
@@ -37,12 +36,11 @@ final class SetPlan {
     SetPlan(List<ParsedRecord> set, FifoGroups groups, Map<UUID, RequestRow> requests,
             Map<String, ModelCatalog> catalogs, Optional<ReferenceColumn> nulled) {
         this.outcomes = new Outcome[set.size()];
-        this.nulled = nulled;
         for (int p = 0; p < set.size(); p++) {
             ParsedRecord item = set.get(p);
             Optional<Outcome.Failed> failed = groups.blocks(item.record())
                     ? Optional.of(new Outcome.Failed(FailureReason.EARLIER_MESSAGE_IN_GROUP_FAILED))
-                    : price(p, item, requests, catalogs);
+                    : price(p, item, requests, catalogs, nulled);
             if (failed.isPresent()) {
                 outcomes[p] = failed.get();
                 groups.failed(item.record());
@@ -51,7 +49,7 @@ final class SetPlan {
     }
 
     private Optional<Outcome.Failed> price(int position, ParsedRecord item, Map<UUID, RequestRow> requests,
-            Map<String, ModelCatalog> catalogs) {
+            Map<String, ModelCatalog> catalogs, Optional<ReferenceColumn> nulled) {
         if (item.message().isEmpty()) {
             return item.refused();
         }
@@ -81,7 +79,7 @@ final class SetPlan {
         Outcome[] all = outcomes.clone();
         for (int k = 0; k < results.size(); k++) {
             SnapshotWriter.Result result = results.get(k);
-            all[plannedPositions.get(k)] = result.stale() ? new Outcome.Stale() : new Outcome.Written(result.delta(), nulled);
+            all[plannedPositions.get(k)] = result.stale() ? new Outcome.Stale() : new Outcome.Written(result.delta());
         }
         return List.of(all);
     }

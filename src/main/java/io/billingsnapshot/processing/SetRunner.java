@@ -82,10 +82,16 @@ final class SetRunner {
             return;
         }
         column.ifPresent(metrics::fkRetry);
-        attempt(one, column).ifPresent(second -> {
+        Optional<Exception> failed = attempt(one, column);
+        failed.ifPresent(second -> {
             second.addSuppressed(first);
             failAll(one, failure(second));
         });
+        ParsedRecord item = one.get(0);
+        if (failed.isEmpty() && column.isPresent() && outcomes[item.index()] instanceof Outcome.Written) {
+            LOG.warn("written_after_fk_retry", "messageId", item.record().getMessageId(),
+                    "requestLogId", item.message().orElseThrow().requestLogId(), "column", column.get().columnName());
+        }
     }
 
     /**
