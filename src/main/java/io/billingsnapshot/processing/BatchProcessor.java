@@ -115,7 +115,7 @@ public final class BatchProcessor {
         for (int d = 0; d < deltas.size(); d++) {
             if (!accepted.contains(deltas.get(d).deltaId())) {
                 metrics.increment(Metric.DELTA_PUBLISH_FAILURES);
-                response.fail(deltaSources.get(d), new Outcome.Failed(FailureReason.DELTA_PUBLISH_FAILED),
+                response.fail(deltaSources.get(d), FailureReason.DELTA_PUBLISH_FAILED.failure(),
                         "deltaId", deltas.get(d).deltaId());
             }
         }

@@ -48,7 +48,7 @@ final class BatchResponseBuilder {
         FifoGroups groups = new FifoGroups();
         for (SQSMessage record : records) {
             if (groups.blocks(record)) {
-                fail(record, new Outcome.Failed(FailureReason.EARLIER_MESSAGE_IN_GROUP_FAILED));
+                fail(record, FailureReason.EARLIER_MESSAGE_IN_GROUP_FAILED.failure());
             } else if (failed.containsKey(record.getMessageId())) {
                 groups.failed(record);
             }

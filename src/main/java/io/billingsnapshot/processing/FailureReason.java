@@ -40,6 +40,16 @@ public enum FailureReason {
         return wireName;
     }
 
+    /** A record's failure for this reason: the one way a failure is made. */
+    Outcome.Failed failure() {
+        return failure("");
+    }
+
+    /** @param detail safe to log: never body text, never the server's own message */
+    Outcome.Failed failure(String detail) {
+        return new Outcome.Failed(this, detail);
+    }
+
     /** Counted in InvalidMessages: the body itself is refused. */
     public boolean invalidMessage() {
         return invalidMessage;

@@ -39,7 +39,7 @@ final class SetPlan {
         for (int p = 0; p < set.size(); p++) {
             ParsedRecord item = set.get(p);
             Optional<Outcome.Failed> failed = groups.blocks(item.record())
-                    ? Optional.of(new Outcome.Failed(FailureReason.EARLIER_MESSAGE_IN_GROUP_FAILED))
+                    ? Optional.of(FailureReason.EARLIER_MESSAGE_IN_GROUP_FAILED.failure())
                     : price(p, item, requests, catalogs, nulled);
             if (failed.isPresent()) {
                 outcomes[p] = failed.get();
@@ -56,7 +56,7 @@ final class SetPlan {
         RequestCompletion message = item.message().get();
         RequestRow request = requests.get(message.requestLogId());
         if (request == null) {
-            return Optional.of(new Outcome.Failed(FailureReason.REQUEST_LOG_MISSING));
+            return Optional.of(FailureReason.REQUEST_LOG_MISSING.failure());
         }
         try {
             ModelCatalog models = ModelCatalog.forModel(catalogs, message.model());
@@ -65,7 +65,7 @@ final class SetPlan {
             plannedPositions.add(position);
             return Optional.empty();
         } catch (RuntimeException e) {
-            return Optional.of(new Outcome.Failed(FailureReason.INTERNAL_ERROR, e.getClass().getSimpleName()));
+            return Optional.of(Outcome.Failed.causedBy(e));
         }
     }
 

@@ -54,7 +54,7 @@ final class SetRunner {
             return;
         }
         if (deadline.passed()) {
-            failAll(set, new Outcome.Failed(FailureReason.DEADLINE_REACHED));
+            failAll(set, FailureReason.DEADLINE_REACHED.failure());
         } else if (set.size() > 1) {
             metrics.increment(Metric.SET_SPLITS);
             logSplit(set.size(), failed.get());
@@ -78,14 +78,14 @@ final class SetRunner {
     private void runAloneAfter(List<ParsedRecord> one, Exception first) {
         Optional<ReferenceColumn> column = ReferenceConstraints.nullableColumnViolated(first);
         if (column.isEmpty() && !(first instanceof SnapshotWriter.RowNotWritten)) {
-            failAll(one, failure(first));
+            failAll(one, Outcome.Failed.causedBy(first));
             return;
         }
         column.ifPresent(metrics::fkRetry);
         Optional<Exception> failed = attempt(one, column);
         failed.ifPresent(second -> {
             second.addSuppressed(first);
-            failAll(one, failure(second));
+            failAll(one, Outcome.Failed.causedBy(second));
         });
         ParsedRecord item = one.get(0);
         if (failed.isEmpty() && column.isPresent() && outcomes[item.index()] instanceof Outcome.Written) {
@@ -101,12 +101,12 @@ final class SetRunner {
      */
     private Optional<Exception> attempt(List<ParsedRecord> set, Optional<ReferenceColumn> nulled) {
         if (deadline.passed()) {
-            failAll(set, new Outcome.Failed(FailureReason.DEADLINE_REACHED));
+            failAll(set, FailureReason.DEADLINE_REACHED.failure());
             return Optional.empty();
         }
         Optional<Connection> c = connection.get();
         if (c.isEmpty()) {
-            failAll(set, new Outcome.Failed(FailureReason.DATABASE_UNAVAILABLE));
+            failAll(set, FailureReason.DATABASE_UNAVAILABLE.failure());
             return Optional.empty();
         }
         try {
@@ -133,21 +133,6 @@ final class SetRunner {
         if (outcome instanceof Outcome.Failed) {
             groups.failed(item.record());
         }
-    }
-
-    private static Outcome.Failed failure(Exception e) {
-        if (e instanceof SnapshotWriter.RowNotWritten) {
-            return new Outcome.Failed(FailureReason.NO_ROW_WRITTEN);
-        }
-        if (e instanceof Deadline.OutOfTime) {
-            return new Outcome.Failed(FailureReason.DEADLINE_REACHED);
-        }
-        if (e instanceof SQLException sql) {
-            return SqlStates.isConnectionError(sql)
-                    ? new Outcome.Failed(FailureReason.DATABASE_CONNECTION_LOST, sql.getSQLState())
-                    : new Outcome.Failed(FailureReason.DATABASE_ERROR, sql.getSQLState());
-        }
-        return new Outcome.Failed(FailureReason.INTERNAL_ERROR, e.getClass().getSimpleName());
     }
 
     /** The server's own text can quote the failing row (tokens, costs), so only its SQLState and constraint. */
