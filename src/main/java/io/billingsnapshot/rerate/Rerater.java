@@ -78,7 +78,7 @@ public final class Rerater {
         TimeBudget budget = TimeBudget.of(deadline, deadlineReserve);
         LOG.info("rerate_started", "from", request.from(), "to", request.to(), "models", request.models().size(),
                 "onlyUnbilled", request.onlyUnbilled(), "dryRun", request.dryRun(),
-                "after", request.after().map(RerateCursor::toString).orElse(null));
+                "after", request.after().map(SnapshotRange.Key::toString).orElse(null));
         if (!start.isBefore(budget.stopWork())) {
             throw new RerateFailedException("less than DEADLINE_RESERVE_MILLIS (" + deadlineReserve.toMillis()
                     + " ms) left before the timeout: nothing re-rated; give the function more time");
@@ -93,9 +93,8 @@ public final class Rerater {
                 request.onlyUnbilled());
         Deadline statements = new Deadline(budget.chunkStatementsEnd(), clock);
         RerateTally tally = new RerateTally();
-        Optional<SnapshotRange.Key> after =
-                request.after().map(cursor -> new SnapshotRange.Key(cursor.billedAt(), cursor.requestLogId()));
-        Optional<RerateCursor> next = Optional.empty();
+        Optional<SnapshotRange.Key> after = request.after();
+        Optional<SnapshotRange.Key> next = Optional.empty();
         try {
             Connection c = connections.get();
             while (true) {
@@ -114,7 +113,7 @@ public final class Rerater {
                     break; // the range is done
                 }
                 if (!clock.instant().isBefore(budget.stopWork())) {
-                    next = after.map(Rerater::cursor);
+                    next = after;
                     break;
                 }
             }
@@ -130,7 +129,7 @@ public final class Rerater {
         RerateReport report = tally.report(next);
         LOG.info("rerate_done", "examined", report.examined(), "changed", report.changed(), "billedNow",
                 report.billedNow(), "unresolved", report.unresolved(), "dryRun", request.dryRun(),
-                "next", next.map(RerateCursor::toString).orElse(null),
+                "next", next.map(SnapshotRange.Key::toString).orElse(null),
                 "durationMs", Duration.between(start, clock.instant()).toMillis());
         return report;
     }
@@ -217,8 +216,8 @@ public final class Rerater {
 
     private RerateFailedException failed(Exception cause, RerateRequest request, Optional<SnapshotRange.Key> after,
             RerateTally tally) {
-        RerateReport done = tally.report(after.map(Rerater::cursor));
-        String resume = after.map(key -> "call again with \"after\": \"" + cursor(key) + "\"")
+        RerateReport done = tally.report(after);
+        String resume = after.map(key -> "call again with \"after\": \"" + key + "\"")
                 .orElse("call again with the same request");
         String what = cause instanceof Deadline.OutOfTime ? "ran out of time" : "failed";
         String message = "re-rating " + what + " (" + describe(cause) + ") after " + done.examined()
@@ -228,17 +227,13 @@ public final class Rerater {
         Throwable loggable = cause instanceof SQLException ? null : cause;
         LOG.error("rerate_failed", loggable, "examined", done.examined(), "changed", done.changed(),
                 "dryRun", request.dryRun(), "reason", describe(cause),
-                "after", after.map(Rerater::cursor).map(RerateCursor::toString).orElse(null));
+                "after", after.map(SnapshotRange.Key::toString).orElse(null));
         return loggable == null ? new RerateFailedException(message) : new RerateFailedException(message, loggable);
     }
 
     /** The SQLState or the exception's type: never the server's text. */
     private static String describe(Exception e) {
         return e instanceof SQLException sql ? "SQLState " + sql.getSQLState() : e.getClass().getSimpleName();
-    }
-
-    private static RerateCursor cursor(SnapshotRange.Key key) {
-        return new RerateCursor(key.billedAt(), key.requestLogId());
     }
 
     private static void rollbackQuietly(Connection c, Exception cause) {
