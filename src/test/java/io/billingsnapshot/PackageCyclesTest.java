@@ -39,7 +39,7 @@ class PackageCyclesTest {
             List.of("quota", "store", "metrics"),
             List.of("db", "billing"),
             List.of("message", "logging", "time"),
-            List.of("config"));
+            List.of("config", "wire"));
 
     @Test
     void mainCodeUsesOnlyTheLayersBelowEachPackage() {
