@@ -154,7 +154,7 @@ public final class JsonLog {
 
     /** A library's line: event {@code library_log} and the library's formatted message. */
     void library(Level level, String message, Throwable error) {
-        log(level, "library_log", error, new Object[] {"message", message});
+        log(level, LogEvent.LIBRARY_LOG, error, new Object[] {"message", message});
     }
 
     private void log(Level level, String event, Throwable error, Object[] keyValues) {

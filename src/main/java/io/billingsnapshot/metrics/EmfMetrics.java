@@ -4,6 +4,7 @@ import io.billingsnapshot.billing.ReferenceColumn;
 import io.billingsnapshot.config.ConfigException;
 import io.billingsnapshot.config.EnvVars;
 import io.billingsnapshot.logging.JsonLog;
+import io.billingsnapshot.logging.LogEvent;
 import io.billingsnapshot.logging.SuppressForbidden;
 import java.io.PrintStream;
 import java.time.Clock;
@@ -128,7 +129,7 @@ public final class EmfMetrics implements Metrics {
                 }
             }
         } catch (RuntimeException e) {
-            LOG.error("metrics_flush_failed", e, "namespace", namespace);
+            LOG.error(LogEvent.METRICS_FLUSH_FAILED, e, "namespace", namespace);
         }
     }
 

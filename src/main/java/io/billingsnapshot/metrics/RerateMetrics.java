@@ -1,6 +1,7 @@
 package io.billingsnapshot.metrics;
 
 import io.billingsnapshot.logging.JsonLog;
+import io.billingsnapshot.logging.LogEvent;
 import io.billingsnapshot.logging.SuppressForbidden;
 import java.io.PrintStream;
 import java.math.BigDecimal;
@@ -53,7 +54,7 @@ public final class RerateMetrics {
                     .putMetric(AMOUNT_CORRECTED, amountCorrected.doubleValue(), Unit.NONE)
                     .flush();
         } catch (RuntimeException e) {
-            LOG.error("metrics_flush_failed", e, "namespace", namespace);
+            LOG.error(LogEvent.METRICS_FLUSH_FAILED, e, "namespace", namespace);
         }
     }
 }

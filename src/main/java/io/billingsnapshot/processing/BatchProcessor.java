@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
 import io.billingsnapshot.billing.QuotaDelta;
 import io.billingsnapshot.db.DatabaseConnections;
 import io.billingsnapshot.logging.JsonLog;
+import io.billingsnapshot.logging.LogEvent;
 import io.billingsnapshot.message.MessageParser;
 import io.billingsnapshot.metrics.Metric;
 import io.billingsnapshot.metrics.Metrics;
@@ -126,7 +127,7 @@ public final class BatchProcessor {
         metrics.count(Metric.BATCH_ITEM_FAILURES, response.failureCount());
         metrics.batchDuration(took);
         metrics.flush();
-        LOG.info("batch_done", "records", records.size(), "failed", response.failureCount(),
+        LOG.info(LogEvent.BATCH_DONE, "records", records.size(), "failed", response.failureCount(),
                 "deltas", deltas.size(), "durationMs", took.toMillis());
         return answer;
     }
@@ -160,7 +161,7 @@ public final class BatchProcessor {
             metrics.count(Metric.DELTA_PUBLISH_FAILURES, sweep.claimed() - sweep.published());
             metrics.outbox(sweep.after().pending(), sweep.after().oldestAge(now), sweep.after().quarantined());
         } catch (SQLException | RuntimeException e) {
-            LOG.error("outbox_sweep_failed", e);
+            LOG.error(LogEvent.OUTBOX_SWEEP_FAILED, e);
             connection.rollback();
         }
     }
@@ -180,7 +181,7 @@ public final class BatchProcessor {
     /** A stale record is logged (the failed ones are, by the response); it has a message. */
     private static void logStale(SQSMessage record, ParsedRecord parsed, Outcome outcome) {
         if (outcome instanceof Outcome.Stale) {
-            LOG.info("stale_message", "messageId", record.getMessageId(),
+            LOG.info(LogEvent.STALE_MESSAGE, "messageId", record.getMessageId(),
                     "requestLogId", parsed.message().orElseThrow().requestLogId());
         }
     }

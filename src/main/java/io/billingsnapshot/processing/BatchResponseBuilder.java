@@ -3,6 +3,7 @@ package io.billingsnapshot.processing;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
 import io.billingsnapshot.logging.JsonLog;
+import io.billingsnapshot.logging.LogEvent;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,7 +38,7 @@ final class BatchResponseBuilder {
         keyValues[4] = "detail";
         keyValues[5] = why.detail();
         System.arraycopy(fields, 0, keyValues, 6, fields.length);
-        LOG.warn("record_failed", keyValues);
+        LOG.warn(LogEvent.RECORD_FAILED, keyValues);
     }
 
     int failureCount() {

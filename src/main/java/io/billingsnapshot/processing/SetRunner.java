@@ -3,6 +3,7 @@ package io.billingsnapshot.processing;
 import io.billingsnapshot.billing.ReferenceColumn;
 import io.billingsnapshot.db.SqlStates;
 import io.billingsnapshot.logging.JsonLog;
+import io.billingsnapshot.logging.LogEvent;
 import io.billingsnapshot.metrics.Metric;
 import io.billingsnapshot.metrics.Metrics;
 import io.billingsnapshot.store.ReferenceConstraints;
@@ -89,7 +90,7 @@ final class SetRunner {
         });
         ParsedRecord item = one.get(0);
         if (failed.isEmpty() && column.isPresent() && outcomes[item.index()] instanceof Outcome.Written) {
-            LOG.warn("written_after_fk_retry", "messageId", item.record().getMessageId(),
+            LOG.warn(LogEvent.WRITTEN_AFTER_FK_RETRY, "messageId", item.record().getMessageId(),
                     "requestLogId", item.message().orElseThrow().requestLogId(), "column", column.get().columnName());
         }
     }
@@ -138,12 +139,12 @@ final class SetRunner {
     /** The server's own text can quote the failing row (tokens, costs), so only its SQLState and constraint. */
     private static void logSplit(int records, Exception e) {
         if (e instanceof PSQLException sql && sql.getServerErrorMessage() != null) {
-            LOG.warn("set_split", "records", records, "sqlState", sql.getSQLState(),
+            LOG.warn(LogEvent.SET_SPLIT, "records", records, "sqlState", sql.getSQLState(),
                     "constraint", sql.getServerErrorMessage().getConstraint());
         } else if (e instanceof SQLException sql) {
-            LOG.warn("set_split", "records", records, "sqlState", sql.getSQLState());
+            LOG.warn(LogEvent.SET_SPLIT, "records", records, "sqlState", sql.getSQLState());
         } else {
-            LOG.warn("set_split", "records", records, "reason", e.getClass().getSimpleName());
+            LOG.warn(LogEvent.SET_SPLIT, "records", records, "reason", e.getClass().getSimpleName());
         }
     }
 }

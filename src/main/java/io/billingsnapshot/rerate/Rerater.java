@@ -5,6 +5,7 @@ import io.billingsnapshot.billing.QuotaDelta;
 import io.billingsnapshot.billing.Snapshot;
 import io.billingsnapshot.db.DatabaseConnections;
 import io.billingsnapshot.logging.JsonLog;
+import io.billingsnapshot.logging.LogEvent;
 import io.billingsnapshot.metrics.RerateMetrics;
 import io.billingsnapshot.store.SnapshotRange;
 import io.billingsnapshot.store.SnapshotRange.StoredRow;
@@ -76,7 +77,7 @@ public final class Rerater {
     public RerateReport rerate(RerateRequest request, Instant deadline) {
         Instant start = clock.instant();
         TimeBudget budget = TimeBudget.of(deadline, deadlineReserve);
-        LOG.info("rerate_started", "from", request.from(), "to", request.to(), "models", request.models().size(),
+        LOG.info(LogEvent.RERATE_STARTED, "from", request.from(), "to", request.to(), "models", request.models().size(),
                 "onlyUnbilled", request.onlyUnbilled(), "dryRun", request.dryRun(),
                 "after", request.after().map(SnapshotRange.Key::toString).orElse(null));
         if (!start.isBefore(budget.stopWork())) {
@@ -127,7 +128,7 @@ public final class Rerater {
             }
         }
         RerateReport report = tally.report(next);
-        LOG.info("rerate_done", "examined", report.examined(), "changed", report.changed(), "billedNow",
+        LOG.info(LogEvent.RERATE_DONE, "examined", report.examined(), "changed", report.changed(), "billedNow",
                 report.billedNow(), "unresolved", report.unresolved(), "dryRun", request.dryRun(),
                 "next", next.map(SnapshotRange.Key::toString).orElse(null),
                 "durationMs", Duration.between(start, clock.instant()).toMillis());
@@ -210,7 +211,7 @@ public final class Rerater {
                 // the next chunk's first statement fails on the same connection and ends the call
             }
         } else if (accepted.get().size() < deltas.size()) {
-            LOG.warn("rerate_deltas_pending", "deltas", deltas.size() - accepted.get().size());
+            LOG.warn(LogEvent.RERATE_DELTAS_PENDING, "deltas", deltas.size() - accepted.get().size());
         }
     }
 
@@ -225,7 +226,7 @@ public final class Rerater {
                 + "; " + resume + ": rows already re-rated are not changed twice";
         // The server's text can quote the failing row (tokens, costs): an SQL error travels as its SQLState only.
         Throwable loggable = cause instanceof SQLException ? null : cause;
-        LOG.error("rerate_failed", loggable, "examined", done.examined(), "changed", done.changed(),
+        LOG.error(LogEvent.RERATE_FAILED, loggable, "examined", done.examined(), "changed", done.changed(),
                 "dryRun", request.dryRun(), "reason", describe(cause),
                 "after", after.map(SnapshotRange.Key::toString).orElse(null));
         return loggable == null ? new RerateFailedException(message) : new RerateFailedException(message, loggable);

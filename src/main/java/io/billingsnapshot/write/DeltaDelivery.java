@@ -2,6 +2,7 @@ package io.billingsnapshot.write;
 
 import io.billingsnapshot.billing.QuotaDelta;
 import io.billingsnapshot.logging.JsonLog;
+import io.billingsnapshot.logging.LogEvent;
 import io.billingsnapshot.quota.OutboxRelay;
 import io.billingsnapshot.time.TimeBudget;
 import java.sql.Connection;
@@ -44,7 +45,7 @@ public final class DeltaDelivery {
             Instant now = clock.instant();
             return Optional.of(relay.publish(c, deltas, now, TimeBudget.left(now, budget.sqsCallsEnd())));
         } catch (SQLException | RuntimeException e) {
-            LOG.error("delta_publish_bookkeeping_failed", e, "deltas", deltas.size());
+            LOG.error(LogEvent.DELTA_PUBLISH_BOOKKEEPING_FAILED, e, "deltas", deltas.size());
             return Optional.empty();
         }
     }

@@ -1,6 +1,7 @@
 package io.billingsnapshot.soak;
 
 import io.billingsnapshot.metrics.Metric;
+import io.billingsnapshot.processing.FailureReason;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -112,8 +113,9 @@ record ChaosReport(
 
     /** Failures by reason, the invalid-message reasons folded into one count. */
     private String failuresByReason() {
+        String invalid = FailureReason.INVALID_MESSAGE.wireName();
         Map<String, Long> folded = mapping.failuresByReason().entrySet().stream().collect(Collectors.groupingBy(
-                e -> e.getKey().startsWith("invalid_message") ? "invalid_message (all kinds)" : e.getKey(),
+                e -> e.getKey().startsWith(invalid) ? invalid + " (all kinds)" : e.getKey(),
                 java.util.TreeMap::new, Collectors.summingLong(Map.Entry::getValue)));
         return folded.isEmpty() ? "none" : folded.entrySet().stream().map(e -> e.getKey() + " x" + e.getValue())
                 .collect(Collectors.joining(", "));

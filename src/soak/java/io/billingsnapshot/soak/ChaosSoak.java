@@ -2,6 +2,7 @@ package io.billingsnapshot.soak;
 
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import io.billingsnapshot.logging.JsonLog;
+import io.billingsnapshot.logging.LogEvent;
 import io.billingsnapshot.metrics.Gauge;
 import io.billingsnapshot.metrics.Metric;
 import io.billingsnapshot.quota.DeltaPublisher;
@@ -40,7 +41,7 @@ final class ChaosSoak {
     /** The one failure BatchProcessor reports without a record_failed line: closing a failed FIFO group. */
     static final String UNLOGGED_FAILURE = "later record of a failed FIFO group (no log line)";
     /** A set-based batch that met a foreign-key violation and went record by record. */
-    private static final String FK_SPLIT = "set_split 23503";
+    private static final String FK_SPLIT = LogEvent.SET_SPLIT + " 23503";
 
     private final ChaosSettings settings;
     private UnaryOperator<DeltaPublisher> publisherBug = UnaryOperator.identity();

@@ -5,7 +5,9 @@ import static io.billingsnapshot.testing.BillingFixture.failedIds;
 import static io.billingsnapshot.testing.BillingFixture.record;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.billingsnapshot.logging.LogEvent;
 import io.billingsnapshot.metrics.Metric;
+import io.billingsnapshot.processing.FailureReason;
 import io.billingsnapshot.quota.SqsDeltaPublisher;
 import io.billingsnapshot.testing.BillingFixture;
 import io.billingsnapshot.testing.BillingFixture.Request;
@@ -32,8 +34,8 @@ class FutureBilledAtTest {
                     record("beyond", beyond.body("2026-11-30T12:05:00.000001Z"))));
 
             assertThat(failedIds(response)).containsExactly("beyond");
-            assertThat(logs.events("record_failed")).singleElement()
-                    .satisfies(line -> assertThat(line).containsEntry("reason", "billed_at_in_future"));
+            assertThat(logs.events(LogEvent.RECORD_FAILED)).singleElement()
+                    .satisfies(line -> assertThat(line).containsEntry("reason", FailureReason.BILLED_AT_IN_FUTURE.wireName()));
         }
         assertThat(fixture.metrics.counted(Metric.INVALID_MESSAGES)).isEqualTo(1);
         assertThat(fixture.count("SELECT count(*) FROM request_billing_snapshots")).isEqualTo(1);

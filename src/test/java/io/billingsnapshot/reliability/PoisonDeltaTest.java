@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.billingsnapshot.billing.Adjustment;
 import io.billingsnapshot.billing.QuotaDelta;
+import io.billingsnapshot.logging.LogEvent;
 import io.billingsnapshot.metrics.Gauge;
 import io.billingsnapshot.quota.DeltaJson;
 import io.billingsnapshot.testing.BillingFixture;
@@ -69,7 +70,7 @@ class PoisonDeltaTest {
         assertThat(fixture.count("SELECT count(*) FROM billing_quota_delta_outbox")).isEqualTo(1);
         assertThat(metrics.last().gauge(Gauge.OUTBOX_QUARANTINED)).hasValue(1);
         assertThat(metrics.last().gauge(Gauge.OUTBOX_PENDING)).as("a set-aside delta is not pending").hasValue(0);
-        assertThat(logs.events("delta_quarantined")).singleElement().satisfies(line -> assertThat(line)
+        assertThat(logs.events(LogEvent.DELTA_QUARANTINED)).singleElement().satisfies(line -> assertThat(line)
                 .containsEntry("deltaId", poison.toString()).containsEntry("level", "ERROR"));
     }
 

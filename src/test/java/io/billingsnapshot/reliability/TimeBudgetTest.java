@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import io.billingsnapshot.BillingSnapshotHandler;
 import io.billingsnapshot.billing.QuotaDelta;
+import io.billingsnapshot.logging.LogEvent;
+import io.billingsnapshot.processing.FailureReason;
 import io.billingsnapshot.testing.Await;
 import io.billingsnapshot.testing.BillingFixture;
 import io.billingsnapshot.testing.FakeLambdaContext;
@@ -88,7 +90,8 @@ class TimeBudgetTest {
 
         assertThat(answered).as("answered before the timeout").isBefore(context.deadline());
         assertThat(failedIds(response)).containsExactly("m2", "m3", "m4", "m5");
-        assertThat(logs.events("record_failed")).extracting(line -> line.get("reason")).containsOnly("deadline_reached");
+        assertThat(logs.events(LogEvent.RECORD_FAILED)).extracting(line -> line.get("reason"))
+                .containsOnly(FailureReason.DEADLINE_REACHED.wireName());
         List<QuotaDelta> published = fixture.drainDeltas();
         for (GoodMessage done : messages.subList(0, 2)) {
             assertThat(ledger.finalCost(done.request().requestLogId())).isEqualTo(done.cost().doubleValue());
