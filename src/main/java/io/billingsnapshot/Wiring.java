@@ -48,7 +48,7 @@ public final class Wiring {
                 writer(config, outbox, deltaIds));
         return new BatchProcessor(connections, new MessageParser(), engine, new DeltaDelivery(relay, clock), relay,
                 metrics, clock, new BatchProcessor.Settings(config.deadlineReserve(), config.maxFutureSkew(),
-                        config.fastPathMinBatchSize()));
+                        config.wholeBatchMinSize()));
     }
 
     static Rerater rerater(Map<String, String> environment, Clock clock) {

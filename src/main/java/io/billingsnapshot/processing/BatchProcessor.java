@@ -27,7 +27,7 @@ import java.util.UUID;
 
 /**
  * Processes one SQS batch: parse every record, write them through the one engine (the whole
- * batch as a set, or each record as a set of one below {@code wholeBatchFrom}), publish the
+ * batch as one set, or each record as a set of one below {@code wholeBatchMinSize}), publish the
  * committed deltas, sweep the outbox, answer with the failed records. Every record ends written,
  * stale or reported failed; one bad record never fails the others.
  */
@@ -36,7 +36,7 @@ public final class BatchProcessor {
     private static final JsonLog LOG = JsonLog.get(BatchProcessor.class);
 
     /** How the engine and its neighbours are tuned. */
-    public record Settings(Duration deadlineReserve, Duration maxFutureSkew, int wholeBatchFrom) {
+    public record Settings(Duration deadlineReserve, Duration maxFutureSkew, int wholeBatchMinSize) {
     }
 
     private final DatabaseConnections connections;
@@ -87,7 +87,7 @@ public final class BatchProcessor {
 
         SetRunner runner = new SetRunner(engine, connection,
                 new Deadline(budget.stopWork(), clock), start, metrics, records.size());
-        if (settings.wholeBatchFrom() > 0 && records.size() >= settings.wholeBatchFrom()) {
+        if (settings.wholeBatchMinSize() > 0 && records.size() >= settings.wholeBatchMinSize()) {
             runner.run(parsed);
         } else {
             parsed.forEach(record -> runner.run(List.of(record)));

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import io.billingsnapshot.BillingSnapshotHandler;
 import io.billingsnapshot.billing.QuotaDelta;
+import io.billingsnapshot.config.EnvVars;
 import io.billingsnapshot.testing.BillingFixture;
 import io.billingsnapshot.testing.MutableClock;
 import io.billingsnapshot.testing.RecordingMetrics;
@@ -58,7 +59,7 @@ class DatabaseOutageTest {
         env.put("OUTBOX_LEASE_SECONDS", "60");
         // Record by record: these tests pin the per-message path's partial progress; the
         // set-based path's all-or-nothing is FastPathReliabilityTest's.
-        env.put("FAST_PATH_MIN_BATCH_SIZE", "0");
+        env.put(EnvVars.WHOLE_BATCH_MIN_SIZE, "0");
         wired = new WiredHandler(env, SQS, clock, () -> metrics);
         handler = wired.handler;
     }

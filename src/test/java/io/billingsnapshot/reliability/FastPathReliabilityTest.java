@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import io.billingsnapshot.BillingSnapshotHandler;
 import io.billingsnapshot.billing.QuotaDelta;
+import io.billingsnapshot.config.EnvVars;
 import io.billingsnapshot.testing.FakeLambdaContext;
 import io.billingsnapshot.testing.RecordingMetrics;
 import io.billingsnapshot.testing.RestartablePostgres;
@@ -54,7 +55,7 @@ class FastPathReliabilityTest {
         deltaQueueUrl = SQS.createQueue("quota-deltas-" + UUID.randomUUID());
         Map<String, String> env = postgres.environment(SQS, deltaQueueUrl);
         env.put("DEADLINE_RESERVE_MILLIS", Long.toString(RESERVE.toMillis()));
-        env.put("FAST_PATH_MIN_BATCH_SIZE", "2");
+        env.put(EnvVars.WHOLE_BATCH_MIN_SIZE, "2");
         wired = new WiredHandler(env, SQS, clock, () -> metrics);
         handler = wired.handler;
         SlowInserts.install(db);

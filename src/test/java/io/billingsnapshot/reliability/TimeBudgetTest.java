@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import io.billingsnapshot.BillingSnapshotHandler;
 import io.billingsnapshot.billing.QuotaDelta;
+import io.billingsnapshot.config.EnvVars;
 import io.billingsnapshot.logging.LogEvent;
 import io.billingsnapshot.processing.FailureReason;
 import io.billingsnapshot.testing.Await;
@@ -52,7 +53,7 @@ class TimeBudgetTest {
         env.put("DEADLINE_RESERVE_MILLIS", Long.toString(RESERVE.toMillis()));
         // Record by record: these tests pin the per-message path's partial progress; the
         // set-based path's all-or-nothing is FastPathReliabilityTest's.
-        env.put("FAST_PATH_MIN_BATCH_SIZE", "0");
+        env.put(EnvVars.WHOLE_BATCH_MIN_SIZE, "0");
         wired = new WiredHandler(env, fixture.sqs, clock, () -> fixture.metrics);
         handler = wired.handler;
         SlowInserts.install(fixture.db);

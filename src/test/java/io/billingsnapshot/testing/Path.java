@@ -2,8 +2,8 @@ package io.billingsnapshot.testing;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
-import io.billingsnapshot.Wiring;
 import io.billingsnapshot.Config;
+import io.billingsnapshot.Wiring;
 import io.billingsnapshot.config.EnvVars;
 import io.billingsnapshot.db.DatabaseConnections;
 import io.billingsnapshot.metrics.Metrics;
@@ -17,7 +17,7 @@ import java.util.UUID;
 
 /**
  * The two granularities of the one write engine, wired as Lambda wires it (from environment
- * variables) with only FAST_PATH_MIN_BATCH_SIZE set: every record a set of one (the per-message
+ * variables) with only WHOLE_BATCH_MIN_SIZE set: every record a set of one (the per-message
  * behaviour), or every batch one set, even of one record.
  */
 public enum Path {
@@ -32,7 +32,7 @@ public enum Path {
 
     public Map<String, String> environment(Map<String, String> base) {
         Map<String, String> env = new HashMap<>(base);
-        env.put(EnvVars.FAST_PATH_MIN_BATCH_SIZE, minBatchSize);
+        env.put(EnvVars.WHOLE_BATCH_MIN_SIZE, minBatchSize);
         return env;
     }
 

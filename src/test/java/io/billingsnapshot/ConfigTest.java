@@ -1,0 +1,53 @@
+package io.billingsnapshot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.billingsnapshot.config.ConfigException;
+import io.billingsnapshot.config.EnvVars;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The switch between whole-batch sets and sets of one, under its name and under its former one. */
+class ConfigTest {
+
+    @Test
+    void aBatchOfTwoOrMoreIsOneSetByDefault() {
+        assertThat(Config.fromEnvironment(environment(Map.of())).wholeBatchMinSize()).isEqualTo(2);
+    }
+
+    @Test
+    void theSwitchIsReadUnderItsName() {
+        assertThat(Config.fromEnvironment(environment(Map.of(EnvVars.WHOLE_BATCH_MIN_SIZE, "0"))).wholeBatchMinSize())
+                .isZero();
+    }
+
+    @Test
+    void aDeploymentThatStillSetsTheFormerNameKeepsItsValue() {
+        assertThat(Config.fromEnvironment(environment(Map.of(EnvVars.FAST_PATH_MIN_BATCH_SIZE, "0")))
+                .wholeBatchMinSize()).isZero();
+        assertThat(Config.fromEnvironment(environment(Map.of(EnvVars.FAST_PATH_MIN_BATCH_SIZE, "0",
+                EnvVars.WHOLE_BATCH_MIN_SIZE, "5"))).wholeBatchMinSize()).as("the new name wins").isEqualTo(5);
+    }
+
+    @Test
+    void aBadValueNamesTheVariableItWasReadFrom() {
+        assertThatThrownBy(() -> Config.fromEnvironment(environment(Map.of(EnvVars.FAST_PATH_MIN_BATCH_SIZE, "-1"))))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith(EnvVars.FAST_PATH_MIN_BATCH_SIZE + " must be");
+        assertThatThrownBy(() -> Config.fromEnvironment(environment(Map.of(EnvVars.WHOLE_BATCH_MIN_SIZE, "x"))))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith(EnvVars.WHOLE_BATCH_MIN_SIZE + " must be");
+    }
+
+    private static Map<String, String> environment(Map<String, String> extra) {
+        Map<String, String> env = new HashMap<>(Map.of(
+                EnvVars.DB_URL, "jdbc:postgresql://localhost:5432/gateway",
+                EnvVars.DB_USER, "billing",
+                EnvVars.DB_AUTH, "password",
+                EnvVars.DB_PASSWORD, "secret",
+                EnvVars.DB_SSL_MODE, "disable",
+                EnvVars.QUOTA_DELTA_QUEUE_URL, "http://localhost:9324/000000000000/quota-deltas"));
+        env.putAll(extra);
+        return env;
+    }
+}
