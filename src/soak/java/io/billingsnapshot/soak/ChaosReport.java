@@ -72,7 +72,7 @@ record ChaosReport(
                 %d deletions refused), %d backends killed %s, %d delta-queue outages (%d publishes failed), \
                 %d delta-queue stalls (%d publishes failed), %d invocations cut off before publishing and %d \
                 after, %d environments restarted; not injected: %s
-                FK races lost : %d records retried with NULL (%s), %d set-based batches fell back on a 23503
+                FK races lost : %d records retried with NULL (%s), %d sets split on a 23503
                 handlers      : %d invocations; %d snapshots written, %d stale, %d invalid, %d deltas published, \
                 %d publish failures
                 redeliveries  : %d

@@ -2,6 +2,7 @@ package io.billingsnapshot.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.billingsnapshot.BillingSnapshotHandler;
 import io.billingsnapshot.billing.Adjustment;
 import io.billingsnapshot.billing.QuotaDelta;
 import io.billingsnapshot.logging.LogEvent;
@@ -36,7 +37,7 @@ class PoisonDeltaTest {
 
     private BillingFixture fixture;
     private RecordingMetrics.Factory metrics;
-    private WiredHandler wired;
+    private BillingSnapshotHandler handler;
     private CapturedLogs logs;
 
     @BeforeEach
@@ -45,14 +46,13 @@ class PoisonDeltaTest {
         metrics = RecordingMetrics.factory();
         Map<String, String> env = new HashMap<>(fixture.environment());
         env.put("OUTBOX_SWEEP_LIMIT", "1");
-        wired = new WiredHandler(env, fixture.sqs, Clock.fixed(NOW, ZoneOffset.UTC), metrics);
+        handler = fixture.functions.billing(env, fixture.sqs.client(), metrics, Clock.fixed(NOW, ZoneOffset.UTC)).handler();
         logs = CapturedLogs.start();
     }
 
     @AfterEach
     void tearDown() {
         logs.close();
-        wired.close();
         fixture.close();
     }
 
@@ -88,7 +88,7 @@ class PoisonDeltaTest {
     }
 
     private void sweep() {
-        wired.handler.handleRequest(SqsEvents.of(List.of()), null);
+        handler.handleRequest(SqsEvents.of(List.of()), null);
     }
 
     private static QuotaDelta delta(String currency) {

@@ -41,7 +41,6 @@ class TimeBudgetTest {
     private final MutableClock clock = new MutableClock(Instant.now());
     private BillingFixture fixture;
     private Ledger ledger;
-    private WiredHandler wired;
     private BillingSnapshotHandler handler;
     private CapturedLogs logs;
 
@@ -51,11 +50,10 @@ class TimeBudgetTest {
         ledger = new Ledger(fixture.db);
         Map<String, String> env = new HashMap<>(fixture.environment());
         env.put("DEADLINE_RESERVE_MILLIS", Long.toString(RESERVE.toMillis()));
-        // Record by record: these tests pin the per-message path's partial progress; the
-        // set-based path's all-or-nothing is FastPathReliabilityTest's.
+        // Sets of one: these tests pin their partial progress; the all-or-nothing of a whole
+        // batch is WholeBatchReliabilityTest's.
         env.put(EnvVars.WHOLE_BATCH_MIN_SIZE, "0");
-        wired = new WiredHandler(env, fixture.sqs, clock, () -> fixture.metrics);
-        handler = wired.handler;
+        handler = fixture.functions.billing(env, fixture.sqs.client(), () -> fixture.metrics, clock).handler();
         SlowInserts.install(fixture.db);
         // A warm execution environment: the connection is open before the timed invocation.
         handler.handleRequest(SqsEvents.of(List.of()), FakeLambdaContext.startingNow(PLENTY, clock));
@@ -66,7 +64,6 @@ class TimeBudgetTest {
     void tearDown() {
         logs.close();
         ledger.close();
-        wired.close();
         fixture.close();
     }
 
