@@ -3,7 +3,7 @@ package io.billingsnapshot;
 import com.amazonaws.services.lambda.runtime.Context;
 import io.billingsnapshot.logging.JsonLog;
 
-/** What both handlers read from Lambda's context besides the time ({@link io.billingsnapshot.time.TimeBudget#deadline}). */
+/** What both handlers read from Lambda's context besides the deadline ({@code TimeBudget.deadline}). */
 final class Invocations {
 
     private Invocations() {

@@ -1,6 +1,7 @@
 package io.billingsnapshot;
 
 import io.billingsnapshot.db.DatabaseConnections;
+import io.billingsnapshot.logging.JsonLog;
 import io.billingsnapshot.message.MessageParser;
 import io.billingsnapshot.metrics.EmfMetrics;
 import io.billingsnapshot.metrics.MetricsFactory;
@@ -34,7 +35,7 @@ public final class Wiring {
     }
 
     static BatchProcessor fromEnvironment(Map<String, String> environment) {
-        Config config = Config.fromEnvironment(environment);
+        Config config = configure(environment);
         return create(config, new DatabaseConnections(config.database()),
                 new SqsDeltaPublisher(sqsClient(config), config.quotaDeltaQueueUrl()),
                 EmfMetrics.factory(config.metricsNamespace()), Clock.systemUTC(), UUID::randomUUID);
@@ -52,7 +53,7 @@ public final class Wiring {
     }
 
     static Rerater rerater(Map<String, String> environment, Clock clock) {
-        Config config = Config.fromEnvironment(environment);
+        Config config = configure(environment);
         return rerater(config, new DatabaseConnections(config.database()),
                 new SqsDeltaPublisher(sqsClient(config), config.quotaDeltaQueueUrl()),
                 RerateMetrics.emf(config.metricsNamespace()), clock, UUID::randomUUID, Rerater.CHUNK_ROWS);
@@ -65,6 +66,12 @@ public final class Wiring {
         return new Rerater(connections, new SnapshotRange(), new ModelCatalogs(new PriceCatalog()),
                 writer(config, outbox, deltaIds), new DeltaDelivery(relay(config, outbox, publisher), clock), metrics,
                 clock, config.deadlineReserve(), chunkRows);
+    }
+
+    /** The execution environment's configuration; the log level is set from it first, for every line after. */
+    static Config configure(Map<String, String> environment) {
+        JsonLog.setThreshold(JsonLog.levelFrom(environment));
+        return Config.fromEnvironment(environment);
     }
 
     private static SnapshotWriter writer(Config config, Outbox outbox, Supplier<UUID> deltaIds) {

@@ -5,12 +5,37 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.billingsnapshot.config.ConfigException;
 import io.billingsnapshot.config.EnvVars;
+import io.billingsnapshot.db.DatabaseConnections;
+import io.billingsnapshot.logging.JsonLog;
+import io.billingsnapshot.logging.LogEvent;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The switch between whole-batch sets and sets of one, under its name and under its former one. */
+/**
+ * The configuration as the wiring reads it: the log level first, and the switch between whole-batch
+ * sets and sets of one, under its name and under its former one.
+ */
 class ConfigTest {
+
+    @Test
+    void theEnvironmentsLogLevelHoldsFromTheWiringsFirstLine() {
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        try (var redirect = JsonLog.redirect(new PrintStream(log, true, StandardCharsets.UTF_8), Clock.systemUTC());
+                var connections = new DatabaseConnections(
+                        Wiring.configure(environment(Map.of(EnvVars.LOG_LEVEL, "WARN"))).database())) {
+            // made, not connected: it logs its settings at INFO and the weak TLS mode at WARN
+        } finally {
+            JsonLog.setThreshold(JsonLog.Level.INFO);
+        }
+
+        assertThat(log.toString(StandardCharsets.UTF_8)).contains(LogEvent.DB_TLS_WEAKENED)
+                .doesNotContain(LogEvent.DB_SETTINGS);
+    }
 
     @Test
     void aBatchOfTwoOrMoreIsOneSetByDefault() {

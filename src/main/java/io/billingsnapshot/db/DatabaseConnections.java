@@ -251,8 +251,9 @@ public class DatabaseConnections implements AutoCloseable, Resource {
     }
 
     private void logSettings() {
-        LOG.info(LogEvent.DB_SETTINGS, "host", endpoint.host(), "port", endpoint.port(), "database", endpoint.database(),
-                "user", settings.user(), "auth", settings.auth(), "sslMode", settings.sslMode(),
+        LOG.info(LogEvent.DB_SETTINGS, "host", endpoint.host(), "port", endpoint.port(),
+                "database", endpoint.database(), "user", settings.user(), "auth", settings.auth(),
+                "sslMode", settings.sslMode(),
                 "sslRoots", settings.sslRootCert().map(Object::toString).orElse("JVM trust store"),
                 "connectTimeoutS", settings.timeouts().connect().toSeconds(),
                 "loginTimeoutS", settings.timeouts().login().toSeconds(),

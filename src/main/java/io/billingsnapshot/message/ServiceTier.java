@@ -3,7 +3,7 @@ package io.billingsnapshot.message;
 import io.billingsnapshot.wire.WireName;
 import java.util.Optional;
 
-/** A request's service tier as the gateway reports it; its wire name is used in messages and in the snapshot columns. */
+/** A request's service tier as the gateway reports it, by the wire name messages and snapshot columns use. */
 public enum ServiceTier implements WireName {
     STANDARD,
     FAST,

@@ -31,13 +31,13 @@ import java.util.UUID;
  * pick the next rows' keys, lock the rows, read their models' catalog, re-price each row
  * ({@link Repricing}), hand the changed ones to the write step batches use too
  * ({@link SnapshotWriter}: ordering rule, upsert with RETURNING, deltas into the outbox), commit,
- * then publish the deltas ({@link DeltaDelivery}). A dry run does the very same and rolls each chunk back, so its numbers
- * are the ones a run would report, and nothing is written or published.
+ * then publish the deltas ({@link DeltaDelivery}). A dry run does the very same and rolls each
+ * chunk back, so its numbers are the ones a run would report, and nothing is written or published.
  *
  * <p>Time ({@link TimeBudget}): a chunk starts only before the stop time, {@code deadlineReserve}
  * before the deadline; its statements end by the budget's chunk end, publishing has the time
- * after; every database wait is over before the budget's database end. When time
- * runs out the report carries {@code next}, the last row of the last chunk done.
+ * after; every database wait is over before the budget's database end. When time runs out the
+ * report carries {@code next}, the last row of the last chunk done.
  */
 public final class Rerater {
 
