@@ -208,7 +208,7 @@ public final class Rerater {
             try {
                 c.rollback();
             } catch (SQLException ignored) {
-                // the next chunk's first statement fails on the same connection and ends the call
+                // a connection that cannot even roll back fails the next chunk, which ends the call
             }
         } else if (accepted.get().size() < deltas.size()) {
             LOG.warn(LogEvent.RERATE_DELTAS_PENDING, "deltas", deltas.size() - accepted.get().size());
