@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import io.billingsnapshot.processing.BatchProcessor;
+import io.billingsnapshot.time.TimeBudget;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -37,7 +38,7 @@ public final class BillingSnapshotHandler implements RequestHandler<SQSEvent, SQ
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
-        Instant deadline = Invocations.deadline(context, clock);
+        Instant deadline = TimeBudget.deadline(context, clock);
         List<SQSEvent.SQSMessage> records = event == null || event.getRecords() == null ? List.of() : event.getRecords();
         try (var requestScope = Invocations.logScope(context)) {
             return processor.process(records, deadline);

@@ -8,6 +8,7 @@ import static io.billingsnapshot.config.EnvVars.OUTBOX_LEASE_SECONDS;
 import static io.billingsnapshot.config.EnvVars.OUTBOX_SWEEP_LIMIT;
 import static io.billingsnapshot.config.EnvVars.QUOTA_DELTA_QUEUE_URL;
 import static io.billingsnapshot.config.EnvVars.SQS_ENDPOINT_URL;
+import static io.billingsnapshot.config.EnvVars.WHOLE_BATCH_MIN_SIZE;
 
 import io.billingsnapshot.config.ConfigException;
 import io.billingsnapshot.config.Env;
@@ -30,7 +31,7 @@ public record Config(
         int outboxSweepLimit,
         Duration deadlineReserve,
         Duration maxFutureSkew,
-        int fastPathMinBatchSize) {
+        int wholeBatchMinSize) {
 
     public static final String DEFAULT_METRICS_NAMESPACE = "BillingSnapshot";
 
@@ -50,7 +51,7 @@ public record Config(
                 // Clocks of the gateway and the function drift; a day covers any honest drift.
                 env.seconds(MAX_FUTURE_SKEW_SECONDS, Duration.ofMinutes(5), 0, 86_400),
                 // 10,000 is Lambda's largest batch.
-                env.integer(FAST_PATH_MIN_BATCH_SIZE, 2, 0, 10_000));
+                env.integer(env.renamed(WHOLE_BATCH_MIN_SIZE, FAST_PATH_MIN_BATCH_SIZE), 2, 0, 10_000));
     }
 
     private static URI queueUrl(String value, String variable) {

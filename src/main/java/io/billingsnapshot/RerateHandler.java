@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import io.billingsnapshot.rerate.RerateRequest;
 import io.billingsnapshot.rerate.RerateRequestParser;
 import io.billingsnapshot.rerate.Rerater;
+import io.billingsnapshot.time.TimeBudget;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
@@ -35,7 +36,7 @@ public final class RerateHandler implements RequestHandler<Map<String, Object>, 
      */
     @Override
     public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
-        Instant deadline = Invocations.deadline(context, clock);
+        Instant deadline = TimeBudget.deadline(context, clock);
         try (var requestScope = Invocations.logScope(context)) {
             RerateRequest request = RerateRequestParser.parse(event);
             return rerater.rerate(request, deadline).toResponse();

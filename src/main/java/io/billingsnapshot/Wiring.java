@@ -1,20 +1,25 @@
 package io.billingsnapshot;
 
 import io.billingsnapshot.db.DatabaseConnections;
+import io.billingsnapshot.logging.JsonLog;
 import io.billingsnapshot.message.MessageParser;
 import io.billingsnapshot.metrics.EmfMetrics;
 import io.billingsnapshot.metrics.MetricsFactory;
 import io.billingsnapshot.metrics.RerateMetrics;
 import io.billingsnapshot.processing.BatchProcessor;
-import io.billingsnapshot.processing.SnapshotWriter;
+import io.billingsnapshot.processing.WriteEngine;
 import io.billingsnapshot.quota.DeltaPublisher;
 import io.billingsnapshot.quota.Outbox;
 import io.billingsnapshot.quota.OutboxRelay;
 import io.billingsnapshot.quota.SqsDeltaPublisher;
 import io.billingsnapshot.rerate.Rerater;
 import io.billingsnapshot.store.PriceCatalog;
+import io.billingsnapshot.store.RequestLogs;
 import io.billingsnapshot.store.SnapshotRange;
 import io.billingsnapshot.store.SnapshotRows;
+import io.billingsnapshot.write.DeltaDelivery;
+import io.billingsnapshot.write.ModelCatalogs;
+import io.billingsnapshot.write.SnapshotWriter;
 import java.time.Clock;
 import java.util.Map;
 import java.util.UUID;
@@ -30,7 +35,7 @@ public final class Wiring {
     }
 
     static BatchProcessor fromEnvironment(Map<String, String> environment) {
-        Config config = Config.fromEnvironment(environment);
+        Config config = configure(environment);
         return create(config, new DatabaseConnections(config.database()),
                 new SqsDeltaPublisher(sqsClient(config), config.quotaDeltaQueueUrl()),
                 EmfMetrics.factory(config.metricsNamespace()), Clock.systemUTC(), UUID::randomUUID);
@@ -39,25 +44,34 @@ public final class Wiring {
     public static BatchProcessor create(Config config, DatabaseConnections connections, DeltaPublisher publisher,
             MetricsFactory metrics, Clock clock, Supplier<UUID> deltaIds) {
         Outbox outbox = new Outbox();
-        return BatchProcessor.create(connections, new MessageParser(), writer(config, outbox, deltaIds),
-                relay(config, outbox, publisher), metrics, clock,
-                new BatchProcessor.Settings(config.deadlineReserve(), config.maxFutureSkew(),
-                        config.fastPathMinBatchSize()));
+        OutboxRelay relay = relay(config, outbox, publisher);
+        WriteEngine engine = new WriteEngine(new RequestLogs(), new ModelCatalogs(new PriceCatalog()),
+                writer(config, outbox, deltaIds));
+        return new BatchProcessor(connections, new MessageParser(), engine, new DeltaDelivery(relay, clock), relay,
+                metrics, clock, new BatchProcessor.Settings(config.deadlineReserve(), config.maxFutureSkew(),
+                        config.wholeBatchMinSize()));
     }
 
     static Rerater rerater(Map<String, String> environment, Clock clock) {
-        Config config = Config.fromEnvironment(environment);
+        Config config = configure(environment);
         return rerater(config, new DatabaseConnections(config.database()),
                 new SqsDeltaPublisher(sqsClient(config), config.quotaDeltaQueueUrl()),
                 RerateMetrics.emf(config.metricsNamespace()), clock, UUID::randomUUID, Rerater.CHUNK_ROWS);
     }
 
-    /** Re-rating writes through the same write step and outbox relay as the messages. */
+    /** Re-rating writes through the same write step and publishes through the same outbox relay as the messages. */
     public static Rerater rerater(Config config, DatabaseConnections connections, DeltaPublisher publisher,
             RerateMetrics metrics, Clock clock, Supplier<UUID> deltaIds, int chunkRows) {
         Outbox outbox = new Outbox();
-        return new Rerater(connections, new SnapshotRange(), new PriceCatalog(), writer(config, outbox, deltaIds),
-                relay(config, outbox, publisher), metrics, clock, config.deadlineReserve(), chunkRows);
+        return new Rerater(connections, new SnapshotRange(), new ModelCatalogs(new PriceCatalog()),
+                writer(config, outbox, deltaIds), new DeltaDelivery(relay(config, outbox, publisher), clock), metrics,
+                clock, config.deadlineReserve(), chunkRows);
+    }
+
+    /** The execution environment's configuration; the log level is set from it first, for every line after. */
+    static Config configure(Map<String, String> environment) {
+        JsonLog.setThreshold(JsonLog.levelFrom(environment));
+        return Config.fromEnvironment(environment);
     }
 
     private static SnapshotWriter writer(Config config, Outbox outbox, Supplier<UUID> deltaIds) {

@@ -20,7 +20,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The packages of the main code depend on each other in one direction only: a package that
- * needs another never is needed by it, so each can be read, tested and moved on its own.
+ * needs another never is needed by it, so each can be read, tested and moved on its own. And
+ * only downwards, through the layers of docs/design.md §13: batches and re-rating are siblings
+ * that share what lies below them, never each other.
  */
 class PackageCyclesTest {
 
@@ -28,6 +30,38 @@ class PackageCyclesTest {
     private static final String ROOT = "io.billingsnapshot";
     /** A reference to a type of the project: an import, a static import or a qualified name. */
     private static final Pattern TYPE_REFERENCE = Pattern.compile("\\bio\\.billingsnapshot((?:\\.[a-z]\\w*)*)\\.[A-Z]");
+
+    /** Top to bottom, by package name under {@value #ROOT} ("" for the root package itself). */
+    private static final List<List<String>> LAYERS = List.of(
+            List.of(""), // the Lambda handlers, their configuration and the wiring
+            List.of("processing", "rerate"), // an SQS batch, a re-rate call: siblings
+            List.of("write"), // the write step both share
+            List.of("quota", "store", "metrics"),
+            List.of("db", "billing"),
+            List.of("message", "logging", "time"),
+            List.of("config", "wire"));
+
+    @Test
+    void mainCodeUsesOnlyTheLayersBelowEachPackage() {
+        Map<String, Set<String>> graph = packageGraph(MAIN_SOURCES);
+
+        assertThat(graph.keySet()).as("every package has a layer")
+                .containsExactlyInAnyOrderElementsOf(LAYERS.stream().flatMap(List::stream)
+                        .map(name -> name.isEmpty() ? ROOT : ROOT + "." + name).toList());
+        assertThat(arrowsNotDownwards(graph, layerOf(ROOT, LAYERS))).isEmpty();
+    }
+
+    @Test
+    void findsAnArrowToASiblingAndOneUpwards() {
+        Map<String, Integer> layers = layerOf("r", List.of(List.of("a", "b"), List.of("c")));
+        Map<String, Set<String>> graph = Map.of(
+                "r.a", Set.of("r.b", "r.c"),
+                "r.b", Set.of("r.c"),
+                "r.c", Set.of("r.a"));
+
+        assertThat(arrowsNotDownwards(graph, layers)).containsExactly("r.a -> r.b", "r.c -> r.a");
+        assertThat(arrowsNotDownwards(Map.of("r.a", Set.of("r.c")), layers)).isEmpty();
+    }
 
     @Test
     void mainCodeHasNoPackageCycle() {
@@ -70,6 +104,28 @@ class PackageCyclesTest {
             throw new UncheckedIOException(e);
         }
         return graph;
+    }
+
+    /** Each package's layer, counted from the top. */
+    static Map<String, Integer> layerOf(String root, List<List<String>> layers) {
+        Map<String, Integer> layer = new TreeMap<>();
+        for (int i = 0; i < layers.size(); i++) {
+            for (String name : layers.get(i)) {
+                layer.put(name.isEmpty() ? root : root + "." + name, i);
+            }
+        }
+        return layer;
+    }
+
+    /** The arrows to a package of the same layer or of one above, as "from -> to", sorted. */
+    static List<String> arrowsNotDownwards(Map<String, Set<String>> graph, Map<String, Integer> layer) {
+        List<String> wrong = new ArrayList<>();
+        new TreeMap<>(graph).forEach((from, uses) -> new TreeSet<>(uses).forEach(to -> {
+            if (layer.get(to) <= layer.get(from)) {
+                wrong.add(from + " -> " + to);
+            }
+        }));
+        return wrong;
     }
 
     /** One cycle as the packages along it, first repeated at the end; empty when there is none. */

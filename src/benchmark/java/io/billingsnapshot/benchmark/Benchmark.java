@@ -3,8 +3,8 @@ package io.billingsnapshot.benchmark;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import io.billingsnapshot.logging.JsonLog;
 import io.billingsnapshot.testing.CountingRelay;
-import io.billingsnapshot.testing.Path;
 import io.billingsnapshot.testing.FunctionEnvironment;
+import io.billingsnapshot.testing.Granularity;
 import io.billingsnapshot.testing.TestDatabase;
 import io.billingsnapshot.testing.TestSqs;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +25,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * The benchmark of the write engine: a whole batch as one set against the same engine on sets of
- * one (the per-message behaviour), in the same run, on the test PostgreSQL (TestDatabase) and embedded SQS, with
+ * one, in the same run, on the test PostgreSQL (TestDatabase) and embedded SQS, with
  * the database behind a counting relay (without and with 1 ms of latency each way), and a batch
  * of 1,000 with one poison record. Prints the table and the targets beside the measured values,
  * and draws the throughput chart. It reports; it asserts nothing.
@@ -36,15 +36,15 @@ public final class Benchmark {
 
     static final int[] SIZES = {10, 100, 1_000, 10_000};
     static final Duration DELAY = Duration.ofMillis(1);
-    /** The per-message path at 10,000 messages with the delay runs on this many and is extrapolated. */
+    /** Sets of one at 10,000 messages with the delay run on this many and are extrapolated. */
     static final int SAMPLE = 1_000;
     private static final int REQUEST_LOGS = 100_000;
 
-    /** One cell of the report's tables: a path at one delay and one batch size. */
-    record Cell(Path path, Duration delay, int size) {
+    /** One cell of the report's tables: a granularity at one delay and one batch size. */
+    record Cell(Granularity granularity, Duration delay, int size) {
     }
 
-    /** What one path did at one batch size: medians over its batches. */
+    /** What one granularity did at one batch size: medians over its batches. */
     record Result(int batches, double msPerBatch, double dbMsPerBatch, double publishMsPerBatch, long roundTrips,
             long maxRoundTrips, double sqsCalls, boolean extrapolated) {
 
@@ -83,8 +83,8 @@ public final class Benchmark {
             Map<String, String> env = environment(db, sqs, queue);
             for (Duration delay : List.of(Duration.ZERO, DELAY)) {
                 try (CountingRelay relay = CountingRelay.start("localhost", port(db.url()), delay);
-                        Target fast = new Target(Path.SET_BASED, env, relay, counted, queue, sqsCalls::get);
-                        Target slow = new Target(Path.PER_MESSAGE, env, relay, counted, queue, sqsCalls::get);
+                        Target fast = new Target(Granularity.WHOLE_BATCH, env, relay, counted, queue, sqsCalls::get);
+                        Target slow = new Target(Granularity.SETS_OF_ONE, env, relay, counted, queue, sqsCalls::get);
                         RawUpsert upsert = new RawUpsert(relay.relayUrl(db.url()), db.user(), db.password())) {
                     measure(delay, relay, fast, slow, upsert, () -> plain.purgeQueue(r -> r.queueUrl(queue)));
                     if (fast.splits() > 0) {
@@ -104,7 +104,7 @@ public final class Benchmark {
     }
 
     /**
-     * Both paths and the raw upsert at every size, their batches interleaved, so that whatever
+     * Both granularities and the raw upsert at every size, their batches interleaved, so that whatever
      * else the machine does at the time weighs on all three alike.
      */
     private void measure(Duration delay, CountingRelay relay, Target fast, Target slow, RawUpsert upsert,
@@ -142,22 +142,22 @@ public final class Benchmark {
                 }
             }
             purgeQueue.run();
-            results.put(new Cell(Path.SET_BASED, delay, size), summary(fastSamples, 1, false));
-            raw.put(new Cell(Path.SET_BASED, delay, size), summary(rawSamples, 1, false));
+            results.put(new Cell(Granularity.WHOLE_BATCH, delay, size), summary(fastSamples, 1, false));
+            raw.put(new Cell(Granularity.WHOLE_BATCH, delay, size), summary(rawSamples, 1, false));
             Result perMessage = summary(slowSamples, extrapolate ? (double) size / SAMPLE : 1, extrapolate);
             if (extrapolate) {
                 // Round trips do not depend on latency: take them from the run without it.
-                Result measured = results.get(new Cell(Path.PER_MESSAGE, Duration.ZERO, size));
+                Result measured = results.get(new Cell(Granularity.SETS_OF_ONE, Duration.ZERO, size));
                 perMessage = new Result(perMessage.batches(), perMessage.msPerBatch(), perMessage.dbMsPerBatch(),
                         perMessage.publishMsPerBatch(), measured.roundTrips(), measured.maxRoundTrips(),
                         measured.sqsCalls(), true);
             }
-            results.put(new Cell(Path.PER_MESSAGE, delay, size), perMessage);
+            results.put(new Cell(Granularity.SETS_OF_ONE, delay, size), perMessage);
             System.out.printf(Locale.ROOT,
                     "  %,6d messages: one set %,9.1f ms, sets of one %,11.1f ms%s, raw upsert %,8.1f ms%n",
-                    size, results.get(new Cell(Path.SET_BASED, delay, size)).msPerBatch(), perMessage.msPerBatch(),
+                    size, results.get(new Cell(Granularity.WHOLE_BATCH, delay, size)).msPerBatch(), perMessage.msPerBatch(),
                     extrapolate ? " (extrapolated from " + SAMPLE + ")" : "",
-                    raw.get(new Cell(Path.SET_BASED, delay, size)).msPerBatch());
+                    raw.get(new Cell(Granularity.WHOLE_BATCH, delay, size)).msPerBatch());
         }
     }
 

@@ -2,7 +2,7 @@ package io.billingsnapshot.benchmark;
 
 import io.billingsnapshot.benchmark.Benchmark.Cell;
 import io.billingsnapshot.benchmark.Benchmark.Result;
-import io.billingsnapshot.testing.Path;
+import io.billingsnapshot.testing.Granularity;
 import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -67,7 +67,7 @@ final class Report {
         System.out.println("Load average (1, 5, 15 min) at start: " + loadAtStart + ", at end: " + loadAverage()
                 + " (the machine is shared: other work competes for the cores)");
         System.out.println("Clean batches of new messages; the database behind a counting TCP relay; medians over the batches;"
-                + " the paths' batches interleaved.");
+                + " the granularities' batches interleaved.");
         System.out.println();
         System.out.println("                      one set per batch                  |"
                 + "              sets of one                       |   ratio");
@@ -76,8 +76,8 @@ final class Report {
         System.out.println("-".repeat(124));
         for (Duration delay : List.of(NONE, Benchmark.DELAY)) {
             for (int size : Benchmark.SIZES) {
-                Result fast = results.get(new Cell(Path.SET_BASED, delay, size));
-                Result slow = results.get(new Cell(Path.PER_MESSAGE, delay, size));
+                Result fast = results.get(new Cell(Granularity.WHOLE_BATCH, delay, size));
+                Result slow = results.get(new Cell(Granularity.SETS_OF_ONE, delay, size));
                 System.out.printf(Locale.ROOT,
                         "%2d ms %7s | %7s %9s %10s %6s %10.1f | %7s %10s %10s %6s %10.1f | %4.1fx %6.1fx%n",
                         delay.toMillis(), String.format(Locale.ROOT, "%,d", size),
@@ -102,15 +102,15 @@ final class Report {
         System.out.println("-".repeat(88));
         for (Duration delay : List.of(NONE, Benchmark.DELAY)) {
             for (int size : Benchmark.SIZES) {
-                Result limit = raw.get(new Cell(Path.SET_BASED, delay, size));
-                Result fast = results.get(new Cell(Path.SET_BASED, delay, size));
+                Result limit = raw.get(new Cell(Granularity.WHOLE_BATCH, delay, size));
+                Result fast = results.get(new Cell(Granularity.WHOLE_BATCH, delay, size));
                 System.out.printf(Locale.ROOT, "%2d ms %7s | %6.1f %7s | %16.1f %6.0f%% | %13.1f %9.0f%%%n",
                         delay.toMillis(), String.format(Locale.ROOT, "%,d", size), limit.msPerBatch(), roundTrips(limit),
                         fast.dbMsPerBatch(), 100 * limit.msPerBatch() / fast.dbMsPerBatch(),
                         fast.msPerBatch(), 100 * limit.msPerBatch() / fast.msPerBatch());
             }
         }
-        Result clean = results.get(new Cell(Path.SET_BASED, Benchmark.DELAY, 1_000));
+        Result clean = results.get(new Cell(Granularity.WHOLE_BATCH, Benchmark.DELAY, 1_000));
         System.out.printf(Locale.ROOT, "One poison record (a trigger error) in a batch of 1,000, 1 ms each way:"
                 + " %,.1f ms against %,.1f ms clean (%.1fx), %d transactions, %d db round trips%n",
                 poison.get().msPerBatch(), clean.msPerBatch(), poison.get().msPerBatch() / clean.msPerBatch(),
@@ -137,18 +137,18 @@ final class Report {
         boolean constant = true;
         for (Duration delay : List.of(NONE, Benchmark.DELAY)) {
             for (int size : Benchmark.SIZES) {
-                long rt = results.get(new Cell(Path.SET_BASED, delay, size)).roundTrips();
+                long rt = results.get(new Cell(Granularity.WHOLE_BATCH, delay, size)).roundTrips();
                 if (delay.isZero()) {
                     roundTrips.add(Long.toString(rt));
                 }
-                constant &= rt <= 11 && rt == results.get(new Cell(Path.SET_BASED, NONE, 10)).roundTrips();
+                constant &= rt <= 11 && rt == results.get(new Cell(Granularity.WHOLE_BATCH, NONE, 10)).roundTrips();
             }
         }
         double ratioDelay = ratio(Benchmark.DELAY, 1_000);
         double ratioNone = ratio(NONE, 1_000);
-        double dbFraction = raw.get(new Cell(Path.SET_BASED, NONE, 1_000)).msPerBatch()
-                / results.get(new Cell(Path.SET_BASED, NONE, 1_000)).dbMsPerBatch();
-        double poisonRatio = poison.get().msPerBatch() / results.get(new Cell(Path.SET_BASED, Benchmark.DELAY, 1_000)).msPerBatch();
+        double dbFraction = raw.get(new Cell(Granularity.WHOLE_BATCH, NONE, 1_000)).msPerBatch()
+                / results.get(new Cell(Granularity.WHOLE_BATCH, NONE, 1_000)).dbMsPerBatch();
+        double poisonRatio = poison.get().msPerBatch() / results.get(new Cell(Granularity.WHOLE_BATCH, Benchmark.DELAY, 1_000)).msPerBatch();
         System.out.println("Targets (reported, not asserted)                 measured");
         System.out.println("-".repeat(88));
         System.out.printf(Locale.ROOT, "%-48s %s (%s at 10/100/1,000/10,000) %s%n",
@@ -159,10 +159,10 @@ final class Report {
                 mark(ratioDelay >= 100));
         // What the whole ratio could reach if the set's database phase cost no more than the raw
         // INSERT: the publish to the embedded SQS server is the same calls on both sides and stays.
-        Result set = results.get(new Cell(Path.SET_BASED, Benchmark.DELAY, 1_000));
-        double rawMs = raw.get(new Cell(Path.SET_BASED, Benchmark.DELAY, 1_000)).msPerBatch();
+        Result set = results.get(new Cell(Granularity.WHOLE_BATCH, Benchmark.DELAY, 1_000));
+        double rawMs = raw.get(new Cell(Granularity.WHOLE_BATCH, Benchmark.DELAY, 1_000)).msPerBatch();
         System.out.printf(Locale.ROOT, "%-48s %.1fx = sets of one / (raw upsert %.1f ms + publish %.1f ms)%n",
-                "  ceiling of the whole ratio on this machine", results.get(new Cell(Path.PER_MESSAGE, Benchmark.DELAY,
+                "  ceiling of the whole ratio on this machine", results.get(new Cell(Granularity.SETS_OF_ONE, Benchmark.DELAY,
                         1_000)).msPerBatch() / (rawMs + set.publishMsPerBatch()), rawMs, set.publishMsPerBatch());
         System.out.printf(Locale.ROOT, "%-48s %.1fx whole, %.1fx database phase %s%n",
                 "one set >= 5x sets of one at 1,000, no delay", ratioNone, dbRatio(NONE, 1_000), mark(ratioNone >= 5));
@@ -182,13 +182,13 @@ final class Report {
     }
 
     private double dbRatio(Duration delay, int size) {
-        return results.get(new Cell(Path.PER_MESSAGE, delay, size)).dbMsPerBatch()
-                / results.get(new Cell(Path.SET_BASED, delay, size)).dbMsPerBatch();
+        return results.get(new Cell(Granularity.SETS_OF_ONE, delay, size)).dbMsPerBatch()
+                / results.get(new Cell(Granularity.WHOLE_BATCH, delay, size)).dbMsPerBatch();
     }
 
     private double ratio(Duration delay, int size) {
-        return results.get(new Cell(Path.PER_MESSAGE, delay, size)).msPerBatch()
-                / results.get(new Cell(Path.SET_BASED, delay, size)).msPerBatch();
+        return results.get(new Cell(Granularity.SETS_OF_ONE, delay, size)).msPerBatch()
+                / results.get(new Cell(Granularity.WHOLE_BATCH, delay, size)).msPerBatch();
     }
 
     private static String mark(boolean met) {
@@ -199,19 +199,19 @@ final class Report {
         List<Chart.Series> series = new ArrayList<>();
         Color fast = new Color(31, 119, 180);
         Color slow = new Color(214, 39, 40);
-        series.add(series("one set, 0 ms", fast, false, Path.SET_BASED, NONE, results));
-        series.add(series("sets of one, 0 ms", slow, false, Path.PER_MESSAGE, NONE, results));
-        series.add(series("one set, 1 ms each way", fast, true, Path.SET_BASED, Benchmark.DELAY, results));
-        series.add(series("sets of one, 1 ms each way", slow, true, Path.PER_MESSAGE, Benchmark.DELAY, results));
-        series.add(series("raw upsert limit, 0 ms", Color.GRAY, true, Path.SET_BASED, NONE, raw));
+        series.add(series("one set, 0 ms", fast, false, Granularity.WHOLE_BATCH, NONE, results));
+        series.add(series("sets of one, 0 ms", slow, false, Granularity.SETS_OF_ONE, NONE, results));
+        series.add(series("one set, 1 ms each way", fast, true, Granularity.WHOLE_BATCH, Benchmark.DELAY, results));
+        series.add(series("sets of one, 1 ms each way", slow, true, Granularity.SETS_OF_ONE, Benchmark.DELAY, results));
+        series.add(series("raw upsert limit, 0 ms", Color.GRAY, true, Granularity.WHOLE_BATCH, NONE, raw));
         Chart.write(file, "Throughput against batch size (" + Benchmark.today().substring(0, 10) + ")", series);
     }
 
-    private static Chart.Series series(String label, Color color, boolean dashed, Path path, Duration delay,
+    private static Chart.Series series(String label, Color color, boolean dashed, Granularity granularity, Duration delay,
             Map<Cell, Result> from) {
         List<double[]> points = new ArrayList<>();
         for (int size : Benchmark.SIZES) {
-            points.add(new double[] {size, from.get(new Cell(path, delay, size)).messagesPerSecond(size)});
+            points.add(new double[] {size, from.get(new Cell(granularity, delay, size)).messagesPerSecond(size)});
         }
         return new Chart.Series(label, color, dashed, points);
     }

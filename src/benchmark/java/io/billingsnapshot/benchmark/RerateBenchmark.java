@@ -1,17 +1,17 @@
 package io.billingsnapshot.benchmark;
 
 import io.billingsnapshot.RerateHandler;
-import io.billingsnapshot.Wiring;
-import io.billingsnapshot.Config;
-import io.billingsnapshot.db.DatabaseConnections;
 import io.billingsnapshot.logging.JsonLog;
 import io.billingsnapshot.metrics.RerateMetrics;
 import io.billingsnapshot.quota.DeltaPublisher;
 import io.billingsnapshot.quota.SqsDeltaPublisher;
 import io.billingsnapshot.rerate.Rerater;
+import io.billingsnapshot.testing.BillingFunction;
 import io.billingsnapshot.testing.CountingRelay;
 import io.billingsnapshot.testing.FunctionEnvironment;
-import io.billingsnapshot.testing.Path;
+import io.billingsnapshot.testing.Granularity;
+import io.billingsnapshot.testing.HandlerFactory;
+import io.billingsnapshot.testing.RecordingMetrics;
 import io.billingsnapshot.testing.TestDatabase;
 import io.billingsnapshot.testing.TestSqs;
 import java.io.OutputStream;
@@ -30,14 +30,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * Re-rating beside message processing, in the same run, on the same database behind the same
- * counting relay (without and with 1 ms each way): the set-based message path writes N
- * snapshots in batches of 1,000, every catalog price is raised by 10 %, then the re-rate
+ * counting relay (without and with 1 ms each way): the billing function writes N
+ * snapshots in whole batches of 1,000, every catalog price is raised by 10 %, then the re-rate
  * function re-prices those N rows: a dry run, the run (every row changes, every delta is
  * published) and a second run (nothing changes). Each re-rate is one call of the handler with
  * Lambda's longest budget, so "next: none" means it fit in one 15-minute invocation.
@@ -98,37 +97,35 @@ public final class RerateBenchmark {
         AtomicLong publishNanos = new AtomicLong();
         DeltaPublisher timed = timed(new SqsDeltaPublisher(client, queue), publishNanos);
         try (CountingRelay relay = CountingRelay.start("localhost", URI.create(db.url().substring(5)).getPort(), delay);
-                Path.Function messages = Path.SET_BASED.function(relayed(env, relay), timed,
-                        new io.billingsnapshot.testing.RecordingMetrics(), Clock.systemUTC())) {
-            Config config = Config.fromEnvironment(relayed(env, relay));
-            try (DatabaseConnections connections = new DatabaseConnections(config.database())) {
-                RerateHandler rerate = new RerateHandler(Wiring.rerater(config, connections, timed,
-                        RerateMetrics.emf("Benchmark", new PrintStream(OutputStream.nullOutputStream(), false,
-                                StandardCharsets.UTF_8), Clock.systemUTC()),
-                        Clock.systemUTC(), UUID::randomUUID, Rerater.CHUNK_ROWS), Clock.systemUTC());
-                for (int size : SIZES) {
-                    Instant from = lastBilledAt(db).plus(1, ChronoUnit.MICROS);
-                    long roundTrips = relay.roundTrips();
-                    long published = publishNanos.get();
-                    long start = System.nanoTime();
-                    for (int written = 0; written < size; written += BATCH) {
-                        if (!messages.handle(workload.nextBatch(BATCH)).getBatchItemFailures().isEmpty()) {
-                            throw new IllegalStateException("records failed");
-                        }
+                HandlerFactory functions = new HandlerFactory()) {
+            BillingFunction messages = functions.billing(Granularity.WHOLE_BATCH.environment(relayed(env, relay)), timed,
+                    RecordingMetrics::new, Clock.systemUTC());
+            RerateHandler rerate = functions.rerate(relayed(env, relay), timed,
+                    RerateMetrics.emf("Benchmark", new PrintStream(OutputStream.nullOutputStream(), false,
+                            StandardCharsets.UTF_8), Clock.systemUTC()),
+                    Clock.systemUTC(), Rerater.CHUNK_ROWS);
+            for (int size : SIZES) {
+                Instant from = lastBilledAt(db).plus(1, ChronoUnit.MICROS);
+                long roundTrips = relay.roundTrips();
+                long published = publishNanos.get();
+                long start = System.nanoTime();
+                for (int written = 0; written < size; written += BATCH) {
+                    if (!messages.handle(workload.nextBatch(BATCH)).getBatchItemFailures().isEmpty()) {
+                        throw new IllegalStateException("records failed");
                     }
-                    add(delay, size, new Step("messages (set-based, batches of 1,000)", size,
-                            (System.nanoTime() - start) / 1e9, relay.roundTrips() - roundTrips,
-                            (publishNanos.get() - published) / 1e9, ""));
-                    String range = "\"from\": \"" + from + "\", \"to\": \"" + lastBilledAt(db).plus(1, ChronoUnit.MICROS)
-                            + "\"";
-                    raisePrices(db);
-                    add(delay, size, rerate(rerate, "re-rate dry run", "{" + range + "}", relay, publishNanos));
-                    add(delay, size, rerate(rerate, "re-rate run (every row changes)",
-                            "{" + range + ", \"dryRun\": false}", relay, publishNanos));
-                    add(delay, size, rerate(rerate, "re-rate again (nothing changes)",
-                            "{" + range + ", \"dryRun\": false}", relay, publishNanos));
-                    client.purgeQueue(r -> r.queueUrl(queue));
                 }
+                add(delay, size, new Step("messages (whole batches of 1,000)", size,
+                        (System.nanoTime() - start) / 1e9, relay.roundTrips() - roundTrips,
+                        (publishNanos.get() - published) / 1e9, ""));
+                String range = "\"from\": \"" + from + "\", \"to\": \"" + lastBilledAt(db).plus(1, ChronoUnit.MICROS)
+                        + "\"";
+                raisePrices(db);
+                add(delay, size, rerate(rerate, "re-rate dry run", "{" + range + "}", relay, publishNanos));
+                add(delay, size, rerate(rerate, "re-rate run (every row changes)",
+                        "{" + range + ", \"dryRun\": false}", relay, publishNanos));
+                add(delay, size, rerate(rerate, "re-rate again (nothing changes)",
+                        "{" + range + ", \"dryRun\": false}", relay, publishNanos));
+                client.purgeQueue(r -> r.queueUrl(queue));
             }
         }
     }

@@ -5,37 +5,38 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import io.billingsnapshot.metrics.Metric;
 import io.billingsnapshot.quota.DeltaPublisher;
 import io.billingsnapshot.quota.SqsDeltaPublisher;
+import io.billingsnapshot.testing.BillingFunction;
 import io.billingsnapshot.testing.CountingRelay;
-import io.billingsnapshot.testing.Path;
+import io.billingsnapshot.testing.Granularity;
+import io.billingsnapshot.testing.HandlerFactory;
 import io.billingsnapshot.testing.RecordingMetrics;
 import java.time.Clock;
-import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
-/** One path of the function, wired as Lambda wires it, talking to the database through a relay. */
+/** The function at one granularity, wired as Lambda wires it, talking to the database through a relay. */
 final class Target implements AutoCloseable {
 
     /** One batch: its size, how long it took, how much of that was publishing, and what it cost. */
     record Sample(int messages, long nanos, long publishNanos, long roundTrips, long sqsCalls) {
     }
 
-    final Path path;
+    final Granularity granularity;
     final CountingRelay relay;
-    private final Path.Function function;
+    private final HandlerFactory functions = new HandlerFactory();
+    private final BillingFunction function;
     private final RecordingMetrics metrics = new RecordingMetrics();
     private final AtomicLong publishNanos = new AtomicLong();
     private final LongSupplier sqsCalls;
 
-    Target(Path path, Map<String, String> environment, CountingRelay relay, SqsClient sqs, String queueUrl,
+    Target(Granularity granularity, Map<String, String> environment, CountingRelay relay, SqsClient sqs, String queueUrl,
             LongSupplier sqsCalls) {
-        this.path = path;
+        this.granularity = granularity;
         this.relay = relay;
         this.sqsCalls = sqsCalls;
-        Map<String, String> env = new HashMap<>(environment);
+        Map<String, String> env = granularity.environment(environment);
         env.put("DB_URL", relay.relayUrl(environment.get("DB_URL")));
         DeltaPublisher sqsPublisher = new SqsDeltaPublisher(sqs, queueUrl);
         DeltaPublisher timed = (deltas, timeLeft) -> {
@@ -46,7 +47,7 @@ final class Target implements AutoCloseable {
                 publishNanos.addAndGet(System.nanoTime() - start);
             }
         };
-        this.function = path.function(env, timed, metrics, Clock.systemUTC());
+        this.function = functions.billing(env, timed, () -> metrics, Clock.systemUTC());
     }
 
     Sample run(SQSEvent event) {
@@ -59,10 +60,10 @@ final class Target implements AutoCloseable {
         long calls = sqsCalls.getAsLong();
         long published = publishNanos.get();
         long start = System.nanoTime();
-        SQSBatchResponse response = function.handle(event, Instant.now().plusSeconds(900));
+        SQSBatchResponse response = function.handle(event);
         long took = System.nanoTime() - start;
         if (response.getBatchItemFailures().size() != expectedFailures) {
-            throw new IllegalStateException(path + ": " + response.getBatchItemFailures().size() + " records failed");
+            throw new IllegalStateException(granularity + ": " + response.getBatchItemFailures().size() + " records failed");
         }
         return new Sample(event.getRecords().size(), took, publishNanos.get() - published,
                 relay.roundTrips() - roundTrips, sqsCalls.getAsLong() - calls);
@@ -74,6 +75,6 @@ final class Target implements AutoCloseable {
 
     @Override
     public void close() {
-        function.close();
+        functions.close();
     }
 }

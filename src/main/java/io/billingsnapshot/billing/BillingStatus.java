@@ -1,25 +1,14 @@
 package io.billingsnapshot.billing;
 
-public enum BillingStatus {
-    BILLED("billed"),
-    UNBILLED("unbilled");
+import io.billingsnapshot.wire.WireName;
 
-    private final String wireName;
-
-    BillingStatus(String wireName) {
-        this.wireName = wireName;
-    }
-
-    public String wireName() {
-        return wireName;
-    }
+/** The {@code billing_status} column. */
+public enum BillingStatus implements WireName {
+    BILLED,
+    UNBILLED;
 
     public static BillingStatus fromWireName(String name) {
-        for (BillingStatus status : values()) {
-            if (status.wireName.equals(name)) {
-                return status;
-            }
-        }
-        throw new IllegalArgumentException("unknown billing status: " + name);
+        return WireName.find(BillingStatus.class, name)
+                .orElseThrow(() -> new IllegalArgumentException("unknown billing status: " + name));
     }
 }

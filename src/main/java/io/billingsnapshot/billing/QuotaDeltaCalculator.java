@@ -46,9 +46,9 @@ public final class QuotaDeltaCalculator {
      */
     public static List<Adjustment> adjustments(Optional<BilledAmount> previous, BilledAmount written) {
         List<Adjustment> parts = new ArrayList<>();
-        previous.filter(BilledAmount::charges).ifPresent(row -> add(parts, row, cost(row).negate()));
+        previous.filter(BilledAmount::charges).ifPresent(row -> add(parts, row, charge(row).negate()));
         if (written.charges()) {
-            add(parts, written, cost(written));
+            add(parts, written, charge(written));
         }
         return net(parts);
     }
@@ -72,11 +72,12 @@ public final class QuotaDeltaCalculator {
     }
 
     /**
+     * What the row charges: its cost when it {@link BilledAmount#charges() charges}, else zero.
      * Exact, not rounded yet: a previous row may have been written by the gateway with an
      * unrounded cost, and the rule rounds the net (docs/design.md §6).
      */
-    private static BigDecimal cost(BilledAmount row) {
-        return Money.exact(row.finalCost());
+    public static BigDecimal charge(BilledAmount row) {
+        return row.charges() ? Money.exact(row.finalCost()) : BigDecimal.ZERO;
     }
 
     /** Adds the amount to each reference the row holds: a reference set NULL gets nothing. */

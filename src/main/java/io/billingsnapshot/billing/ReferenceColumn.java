@@ -1,18 +1,15 @@
 package io.billingsnapshot.billing;
 
+import java.util.Locale;
+
 /** The nullable foreign-key columns of a snapshot, which a concurrent delete may set NULL. */
 public enum ReferenceColumn {
-    API_KEY("api_key_id"),
-    UPSTREAM("upstream_id"),
-    USER("user_id");
+    API_KEY,
+    UPSTREAM,
+    USER;
 
-    private final String columnName;
-
-    ReferenceColumn(String columnName) {
-        this.columnName = columnName;
-    }
-
+    /** {@code api_key_id}, {@code upstream_id}, {@code user_id}. */
     public String columnName() {
-        return columnName;
+        return name().toLowerCase(Locale.ROOT) + "_id";
     }
 }

@@ -7,14 +7,6 @@ public record References(UUID apiKeyId, UUID upstreamId, UUID userId) {
 
     public static final References NONE = new References(null, null, null);
 
-    public UUID get(ReferenceColumn column) {
-        return switch (column) {
-            case API_KEY -> apiKeyId;
-            case UPSTREAM -> upstreamId;
-            case USER -> userId;
-        };
-    }
-
     public References withNull(ReferenceColumn column) {
         return switch (column) {
             case API_KEY -> new References(null, upstreamId, userId);

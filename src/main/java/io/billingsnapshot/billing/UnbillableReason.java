@@ -1,18 +1,10 @@
 package io.billingsnapshot.billing;
 
+import io.billingsnapshot.wire.WireName;
+
 /** Why a snapshot is {@code unbilled}: the {@code unbillable_reason} column. */
-public enum UnbillableReason {
-    MODEL_MISSING("model_missing"),
-    USAGE_MISSING("usage_missing"),
-    PRICE_NOT_FOUND("price_not_found");
-
-    private final String wireName;
-
-    UnbillableReason(String wireName) {
-        this.wireName = wireName;
-    }
-
-    public String wireName() {
-        return wireName;
-    }
+public enum UnbillableReason implements WireName {
+    MODEL_MISSING,
+    USAGE_MISSING,
+    PRICE_NOT_FOUND
 }

@@ -25,6 +25,11 @@ public final class Env {
         return value == null || value.isBlank() ? fallback : value.trim();
     }
 
+    /** The name a renamed variable is read under: its own, unless only its former name is set. */
+    public String renamed(String name, String formerName) {
+        return optional(name, null) == null && optional(formerName, null) != null ? formerName : name;
+    }
+
     public int integer(String name, int fallback, int min, int max) {
         String value = optional(name, null);
         if (value == null) {

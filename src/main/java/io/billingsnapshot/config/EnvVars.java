@@ -36,7 +36,9 @@ public final class EnvVars {
     public static final String DEADLINE_RESERVE_MILLIS = "DEADLINE_RESERVE_MILLIS";
 
     // The write engine
-    /** Smallest batch written as one set; smaller batches are written as sets of one (0: always sets of one). */
+    /** Smallest batch written as one set, the whole batch; smaller ones are written as sets of one (0: always). */
+    public static final String WHOLE_BATCH_MIN_SIZE = "WHOLE_BATCH_MIN_SIZE";
+    /** The former name of {@link #WHOLE_BATCH_MIN_SIZE}, still read where the new one is not set. */
     public static final String FAST_PATH_MIN_BATCH_SIZE = "FAST_PATH_MIN_BATCH_SIZE";
     /** Seconds a billedAt may lie ahead of the function's clock before the message is invalid. */
     public static final String MAX_FUTURE_SKEW_SECONDS = "MAX_FUTURE_SKEW_SECONDS";

@@ -1,6 +1,7 @@
 package io.billingsnapshot.db;
 
 import io.billingsnapshot.logging.JsonLog;
+import io.billingsnapshot.logging.LogEvent;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -118,11 +119,11 @@ public class DatabaseConnections implements AutoCloseable, Resource {
         if (c == null) {
             return;
         }
-        LOG.warn("db.connection.aborted", "reason", "invocation_time_up");
+        LOG.warn(LogEvent.DB_CONNECTION_ABORTED, "reason", "invocation_time_up");
         try {
             c.abort(Runnable::run); // closes the socket at once; the waiting statement fails with 08006
         } catch (SQLException | RuntimeException e) {
-            LOG.error("db.connection.abort_failed", e);
+            LOG.error(LogEvent.DB_CONNECTION_ABORT_FAILED, e);
         }
     }
 
@@ -153,7 +154,7 @@ public class DatabaseConnections implements AutoCloseable, Resource {
             }
             if (c.unwrap(BaseConnection.class).getTransactionState() != TransactionState.IDLE) {
                 // A caller left a transaction open: never let it leak into the next batch.
-                LOG.warn("db.transaction.left_open", "action", "rollback");
+                LOG.warn(LogEvent.DB_TRANSACTION_LEFT_OPEN, "action", "rollback");
                 c.rollback();
             }
             if (!c.isValid((int) settings.timeouts().connect().toSeconds())) {
@@ -192,7 +193,7 @@ public class DatabaseConnections implements AutoCloseable, Resource {
                 throw new SQLException("pgjdbc does not accept the URL " + settings.url(), CONNECTION_UNABLE);
             }
         } catch (SQLException e) {
-            LOG.error("db.connection.failed", e, "host", endpoint.host(), "port", endpoint.port(),
+            LOG.error(LogEvent.DB_CONNECTION_FAILED, e, "host", endpoint.host(), "port", endpoint.port(),
                     "sqlState", e.getSQLState(), "ms", elapsedMillis(started));
             throw e;
         } finally {
@@ -205,7 +206,7 @@ public class DatabaseConnections implements AutoCloseable, Resource {
             closeQuietly(c);
             throw e;
         }
-        LOG.info("db.connection.opened", "host", endpoint.host(), "port", endpoint.port(),
+        LOG.info(LogEvent.DB_CONNECTION_OPENED, "host", endpoint.host(), "port", endpoint.port(),
                 "database", endpoint.database(), "auth", settings.auth(), "sslMode", settings.sslMode(),
                 "backendPid", c.unwrap(PGConnection.class).getBackendPID(), "ms", elapsedMillis(started));
         return c;
@@ -225,7 +226,7 @@ public class DatabaseConnections implements AutoCloseable, Resource {
             long serverMillis = rs.next() ? rs.getLong(1) : 0;
             long socketMillis = settings.timeouts().socket().toMillis();
             if (serverMillis == 0 || serverMillis >= socketMillis) {
-                LOG.warn("db.statement_timeout.unbounded", "serverStatementTimeoutMs", serverMillis,
+                LOG.warn(LogEvent.DB_STATEMENT_TIMEOUT_UNBOUNDED, "serverStatementTimeoutMs", serverMillis,
                         "socketTimeoutMs", socketMillis,
                         "advice", "ALTER ROLE " + settings.user() + " SET statement_timeout below the socket timeout");
             }
@@ -235,7 +236,7 @@ public class DatabaseConnections implements AutoCloseable, Resource {
 
     private void discard(String reason) {
         if (connection != null) {
-            LOG.info("db.connection.closed", "reason", reason);
+            LOG.info(LogEvent.DB_CONNECTION_CLOSED, "reason", reason);
             closeQuietly(connection);
             connection = null;
         }
@@ -250,15 +251,16 @@ public class DatabaseConnections implements AutoCloseable, Resource {
     }
 
     private void logSettings() {
-        LOG.info("db.settings", "host", endpoint.host(), "port", endpoint.port(), "database", endpoint.database(),
-                "user", settings.user(), "auth", settings.auth(), "sslMode", settings.sslMode(),
+        LOG.info(LogEvent.DB_SETTINGS, "host", endpoint.host(), "port", endpoint.port(),
+                "database", endpoint.database(), "user", settings.user(), "auth", settings.auth(),
+                "sslMode", settings.sslMode(),
                 "sslRoots", settings.sslRootCert().map(Object::toString).orElse("JVM trust store"),
                 "connectTimeoutS", settings.timeouts().connect().toSeconds(),
                 "loginTimeoutS", settings.timeouts().login().toSeconds(),
                 "socketTimeoutS", settings.timeouts().socket().toSeconds(),
                 "statementTimeoutS", settings.timeouts().statement().toSeconds());
         if (settings.sslMode() != SslMode.VERIFY_FULL) {
-            LOG.warn("db.tls.weakened", "sslMode", settings.sslMode(), "risk", switch (settings.sslMode()) {
+            LOG.warn(LogEvent.DB_TLS_WEAKENED, "sslMode", settings.sslMode(), "risk", switch (settings.sslMode()) {
                 case DISABLE -> "plain text: credentials and data readable on the network";
                 case REQUIRE -> "certificate not checked: a man in the middle is not detected";
                 case VERIFY_CA -> "host name not checked: any certificate of the trusted roots is accepted";

@@ -1,30 +1,25 @@
 package io.billingsnapshot.db;
 
 import io.billingsnapshot.config.ConfigException;
+import io.billingsnapshot.wire.WireName;
 
 /**
  * How the server's TLS certificate is checked; the values are pgjdbc's (and libpq's) sslmode.
  * {@code allow} and {@code prefer} are not offered: they fall back to plain text silently.
  */
-public enum SslMode {
+public enum SslMode implements WireName {
     /** Plain text. Local runs and tests only. */
-    DISABLE("disable"),
+    DISABLE,
     /** Encrypted, but any certificate is accepted: a man in the middle is not detected. */
-    REQUIRE("require"),
+    REQUIRE,
     /** The certificate chains to a trusted root, but it may have been issued for another host. */
-    VERIFY_CA("verify-ca"),
+    VERIFY_CA,
     /** The certificate chains to a trusted root and names the host we connect to. The default. */
-    VERIFY_FULL("verify-full");
+    VERIFY_FULL;
 
-    private final String value;
-
-    SslMode(String value) {
-        this.value = value;
-    }
-
-    /** The value of pgjdbc's {@code sslmode} property. */
+    /** The value of pgjdbc's {@code sslmode} property: the wire name, with hyphens. */
     public String value() {
-        return value;
+        return wireName().replace('_', '-');
     }
 
     public boolean verifiesCertificate() {
@@ -33,7 +28,7 @@ public enum SslMode {
 
     static SslMode parse(String variable, String text) {
         for (SslMode mode : values()) {
-            if (mode.value.equalsIgnoreCase(text)) {
+            if (mode.value().equalsIgnoreCase(text)) {
                 return mode;
             }
         }
@@ -43,6 +38,6 @@ public enum SslMode {
 
     @Override
     public String toString() {
-        return value;
+        return value();
     }
 }

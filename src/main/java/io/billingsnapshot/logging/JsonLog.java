@@ -37,7 +37,8 @@ public final class JsonLog {
     private static final int MAX_CAUSES = 5; // a cause chain may loop
     private static final JsonFactory JSON = new JsonFactory();
 
-    private static volatile Level threshold = levelFrom(System.getenv());
+    /** Until the wiring sets it from the environment ({@link #levelFrom(Map)}). */
+    private static volatile Level threshold = Level.INFO;
     private static volatile PrintStream out = stdout();
     private static volatile Clock clock = Clock.systemUTC();
     // Static, not thread-local: Lambda runs one invocation at a time per execution environment,
@@ -154,7 +155,7 @@ public final class JsonLog {
 
     /** A library's line: event {@code library_log} and the library's formatted message. */
     void library(Level level, String message, Throwable error) {
-        log(level, "library_log", error, new Object[] {"message", message});
+        log(level, LogEvent.LIBRARY_LOG, error, new Object[] {"message", message});
     }
 
     private void log(Level level, String event, Throwable error, Object[] keyValues) {

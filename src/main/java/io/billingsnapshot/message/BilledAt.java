@@ -23,7 +23,10 @@ public final class BilledAt {
         }
     }
 
-    /** Longer text is no instant; it is refused before it is parsed. */
+    /**
+     * Longer text is no instant (a 9-digit fraction and an offset fit well below); it is refused
+     * before it is parsed.
+     */
     private static final int MAX_LENGTH = 64;
 
     private BilledAt() {

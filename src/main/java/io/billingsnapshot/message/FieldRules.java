@@ -22,7 +22,6 @@ final class FieldRules {
     private static final Pattern CANONICAL_UUID = Pattern.compile(
             "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
     private static final BigInteger MAX_INT4 = BigInteger.valueOf(Integer.MAX_VALUE);
-    /** Longest ISO-8601 instant worth parsing: 9-digit fraction and an offset fit well below. */
 
     private FieldRules() {
     }

@@ -1,30 +1,15 @@
 package io.billingsnapshot.message;
 
+import io.billingsnapshot.wire.WireName;
 import java.util.Optional;
 
-/** A request's service tier as the gateway reports it. */
-public enum ServiceTier {
-    STANDARD("standard"),
-    FAST("fast"),
-    UNKNOWN("unknown");
-
-    private final String wireName;
-
-    ServiceTier(String wireName) {
-        this.wireName = wireName;
-    }
-
-    /** The lower-case name used in messages and in the snapshot columns. */
-    public String wireName() {
-        return wireName;
-    }
+/** A request's service tier as the gateway reports it, by the wire name messages and snapshot columns use. */
+public enum ServiceTier implements WireName {
+    STANDARD,
+    FAST,
+    UNKNOWN;
 
     public static Optional<ServiceTier> fromWireName(String name) {
-        for (ServiceTier tier : values()) {
-            if (tier.wireName.equals(name)) {
-                return Optional.of(tier);
-            }
-        }
-        return Optional.empty();
+        return WireName.find(ServiceTier.class, name);
     }
 }

@@ -1,9 +1,8 @@
 package io.billingsnapshot.metrics;
 
 import io.billingsnapshot.billing.ReferenceColumn;
-import io.billingsnapshot.config.ConfigException;
-import io.billingsnapshot.config.EnvVars;
 import io.billingsnapshot.logging.JsonLog;
+import io.billingsnapshot.logging.LogEvent;
 import io.billingsnapshot.logging.SuppressForbidden;
 import java.io.PrintStream;
 import java.time.Clock;
@@ -13,8 +12,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicReferenceArray;
-import software.amazon.cloudwatchlogs.emf.environment.Environment;
-import software.amazon.cloudwatchlogs.emf.exception.InvalidNamespaceException;
 import software.amazon.cloudwatchlogs.emf.logger.MetricsLogger;
 import software.amazon.cloudwatchlogs.emf.model.DimensionSet;
 import software.amazon.cloudwatchlogs.emf.model.Unit;
@@ -43,23 +40,17 @@ import software.amazon.cloudwatchlogs.emf.model.Unit;
 @SuppressWarnings("EnumOrdinal")
 public final class EmfMetrics implements Metrics {
 
-    private static final String REQUEST_ID_PROPERTY = "requestId";
-
     private static final JsonLog LOG = JsonLog.get(EmfMetrics.class);
 
-    private final String namespace;
-    private final Environment environment;
-    private final Clock clock;
+    private final EmfDocuments documents;
     private final AtomicLongArray counts = new AtomicLongArray(Metric.values().length);
     private final AtomicReferenceArray<Long> gauges = new AtomicReferenceArray<>(Gauge.values().length);
     private final AtomicLongArray fkRetries = new AtomicLongArray(ReferenceColumn.values().length);
     private final AtomicReference<Duration> batchDuration = new AtomicReference<>();
     private final AtomicBoolean flushed = new AtomicBoolean();
 
-    private EmfMetrics(String namespace, Environment environment, Clock clock) {
-        this.namespace = namespace;
-        this.environment = environment;
-        this.clock = clock;
+    private EmfMetrics(EmfDocuments documents) {
+        this.documents = documents;
     }
 
     /** Metrics on stdout, where Lambda sends them to CloudWatch Logs. */
@@ -71,18 +62,12 @@ public final class EmfMetrics implements Metrics {
     /**
      * Metrics written to {@code out}, stamped with {@code clock}'s time at flush.
      *
-     * @throws ConfigException naming {@value EnvVars#METRICS_NAMESPACE} when CloudWatch would
-     *     reject the namespace, so a bad value fails the init rather than every flush
+     * @throws io.billingsnapshot.config.ConfigException naming METRICS_NAMESPACE when CloudWatch
+     *     would reject the namespace
      */
     public static MetricsFactory factory(String namespace, PrintStream out, Clock clock) {
-        try {
-            new MetricsLogger(new PrintStreamEnvironment(out)).setNamespace(namespace);
-        } catch (InvalidNamespaceException | NullPointerException e) {
-            throw new ConfigException(EnvVars.METRICS_NAMESPACE + " is not a valid CloudWatch namespace: '"
-                    + namespace + "' (letters, digits and . _ # : / - only)");
-        }
-        Environment environment = new PrintStreamEnvironment(out);
-        return () -> new EmfMetrics(namespace, environment, clock);
+        EmfDocuments documents = EmfDocuments.of(namespace, out, clock);
+        return () -> new EmfMetrics(documents);
     }
 
     @Override
@@ -119,7 +104,7 @@ public final class EmfMetrics implements Metrics {
             return;
         }
         try {
-            Instant now = clock.instant();
+            Instant now = documents.clock().instant();
             writeCounters(now);
             for (ReferenceColumn column : ReferenceColumn.values()) {
                 long retries = fkRetries.get(column.ordinal());
@@ -128,7 +113,7 @@ public final class EmfMetrics implements Metrics {
                 }
             }
         } catch (RuntimeException e) {
-            LOG.error("metrics_flush_failed", e, "namespace", namespace);
+            LOG.error(LogEvent.METRICS_FLUSH_FAILED, e, "namespace", documents.namespace());
         }
     }
 
@@ -158,13 +143,6 @@ public final class EmfMetrics implements Metrics {
     }
 
     private MetricsLogger document(Instant now) {
-        return document(environment, namespace, now);
-    }
-
-    /** An EMF document of {@code namespace} stamped {@code now}, carrying the invocation's request id: every one we write. */
-    static MetricsLogger document(Environment environment, String namespace, Instant now) {
-        MetricsLogger document = new MetricsLogger(environment).setNamespace(namespace).setTimestamp(now);
-        JsonLog.requestId().ifPresent(id -> document.putProperty(REQUEST_ID_PROPERTY, id));
-        return document;
+        return documents.document(now);
     }
 }

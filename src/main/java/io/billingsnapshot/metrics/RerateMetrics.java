@@ -1,11 +1,11 @@
 package io.billingsnapshot.metrics;
 
 import io.billingsnapshot.logging.JsonLog;
+import io.billingsnapshot.logging.LogEvent;
 import io.billingsnapshot.logging.SuppressForbidden;
 import java.io.PrintStream;
 import java.math.BigDecimal;
 import java.time.Clock;
-import software.amazon.cloudwatchlogs.emf.environment.Environment;
 import software.amazon.cloudwatchlogs.emf.model.DimensionSet;
 import software.amazon.cloudwatchlogs.emf.model.Unit;
 
@@ -23,14 +23,10 @@ public final class RerateMetrics {
 
     private static final JsonLog LOG = JsonLog.get(RerateMetrics.class);
 
-    private final String namespace;
-    private final Environment environment;
-    private final Clock clock;
+    private final EmfDocuments documents;
 
-    private RerateMetrics(String namespace, Environment environment, Clock clock) {
-        this.namespace = namespace;
-        this.environment = environment;
-        this.clock = clock;
+    private RerateMetrics(EmfDocuments documents) {
+        this.documents = documents;
     }
 
     /** Metrics on stdout, where Lambda sends them to CloudWatch Logs. */
@@ -39,21 +35,21 @@ public final class RerateMetrics {
         return emf(namespace, System.out, Clock.systemUTC());
     }
 
+    /** @throws io.billingsnapshot.config.ConfigException naming METRICS_NAMESPACE when CloudWatch would reject it */
     public static RerateMetrics emf(String namespace, PrintStream out, Clock clock) {
-        EmfMetrics.factory(namespace, out, clock); // refuses a namespace CloudWatch would reject, naming the variable
-        return new RerateMetrics(namespace, new PrintStreamEnvironment(out), clock);
+        return new RerateMetrics(EmfDocuments.of(namespace, out, clock));
     }
 
     /** Writes one call's figures. Never throws: losing a call's metrics must not fail the call. */
     public void write(long rowsExamined, long rowsChanged, BigDecimal amountCorrected) {
         try {
-            EmfMetrics.document(environment, namespace, clock.instant()).setDimensions(new DimensionSet())
+            documents.document(documents.clock().instant()).setDimensions(new DimensionSet())
                     .putMetric(ROWS_EXAMINED, (double) rowsExamined, Unit.COUNT)
                     .putMetric(ROWS_CHANGED, (double) rowsChanged, Unit.COUNT)
                     .putMetric(AMOUNT_CORRECTED, amountCorrected.doubleValue(), Unit.NONE)
                     .flush();
         } catch (RuntimeException e) {
-            LOG.error("metrics_flush_failed", e, "namespace", namespace);
+            LOG.error(LogEvent.METRICS_FLUSH_FAILED, e, "namespace", documents.namespace());
         }
     }
 }

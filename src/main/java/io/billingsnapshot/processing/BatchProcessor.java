@@ -3,27 +3,31 @@ package io.billingsnapshot.processing;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
 import io.billingsnapshot.billing.QuotaDelta;
-import io.billingsnapshot.config.TimeBudget;
 import io.billingsnapshot.db.DatabaseConnections;
 import io.billingsnapshot.logging.JsonLog;
+import io.billingsnapshot.logging.LogEvent;
 import io.billingsnapshot.message.MessageParser;
 import io.billingsnapshot.metrics.Metric;
 import io.billingsnapshot.metrics.Metrics;
 import io.billingsnapshot.metrics.MetricsFactory;
 import io.billingsnapshot.quota.OutboxRelay;
-import io.billingsnapshot.store.PriceCatalog;
-import io.billingsnapshot.store.RequestLogs;
+import io.billingsnapshot.time.Deadline;
+import io.billingsnapshot.time.TimeBudget;
+import io.billingsnapshot.write.DeltaDelivery;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
 /**
  * Processes one SQS batch: parse every record, write them through the one engine (the whole
- * batch as a set, or each record as a set of one below {@code wholeBatchFrom}), publish the
+ * batch as one set, or each record as a set of one below {@code wholeBatchMinSize}), publish the
  * committed deltas, sweep the outbox, answer with the failed records. Every record ends written,
  * stale or reported failed; one bad record never fails the others.
  */
@@ -32,30 +36,30 @@ public final class BatchProcessor {
     private static final JsonLog LOG = JsonLog.get(BatchProcessor.class);
 
     /** How the engine and its neighbours are tuned. */
-    public record Settings(Duration deadlineReserve, Duration maxFutureSkew, int wholeBatchFrom) {
+    public record Settings(Duration deadlineReserve, Duration maxFutureSkew, int wholeBatchMinSize) {
     }
 
     private final DatabaseConnections connections;
     private final MessageParser parser;
     private final WriteEngine engine;
     private final DeltaDelivery delivery;
+    private final OutboxRelay relay;
     private final MetricsFactory metricsPerInvocation;
     private final Clock clock;
     private final Settings settings;
 
-    /** @param writer the write step, shared with anything else that writes snapshots */
-    public static BatchProcessor create(DatabaseConnections connections, MessageParser parser, SnapshotWriter writer,
-            OutboxRelay relay, MetricsFactory metricsPerInvocation, Clock clock, Settings settings) {
-        return new BatchProcessor(connections, parser, new WriteEngine(new RequestLogs(), new PriceCatalog(), writer),
-                relay, metricsPerInvocation, clock, settings);
-    }
-
-    private BatchProcessor(DatabaseConnections connections, MessageParser parser, WriteEngine engine, OutboxRelay relay,
-            MetricsFactory metricsPerInvocation, Clock clock, Settings settings) {
+    /**
+     * @param delivery publishes the batch's deltas once committed
+     * @param relay sweeps the deltas earlier invocations left pending
+     */
+    public BatchProcessor(DatabaseConnections connections, MessageParser parser, WriteEngine engine,
+            DeltaDelivery delivery, OutboxRelay relay, MetricsFactory metricsPerInvocation, Clock clock,
+            Settings settings) {
         this.connections = connections;
         this.parser = parser;
         this.engine = engine;
-        this.delivery = new DeltaDelivery(relay, clock);
+        this.delivery = delivery;
+        this.relay = relay;
         this.metricsPerInvocation = metricsPerInvocation;
         this.clock = clock;
         this.settings = settings;
@@ -83,7 +87,7 @@ public final class BatchProcessor {
 
         SetRunner runner = new SetRunner(engine, connection,
                 new Deadline(budget.stopWork(), clock), start, metrics, records.size());
-        if (settings.wholeBatchFrom() > 0 && records.size() >= settings.wholeBatchFrom()) {
+        if (settings.wholeBatchMinSize() > 0 && records.size() >= settings.wholeBatchMinSize()) {
             runner.run(parsed);
         } else {
             parsed.forEach(record -> runner.run(List.of(record)));
@@ -105,27 +109,61 @@ public final class BatchProcessor {
                     deltaSources.add(record);
                 });
             }
-            logNotable(record, parsed.get(i), outcome);
+            logStale(record, parsed.get(i), outcome);
         }
 
-        Set<UUID> accepted = delivery.publish(connection, deltas, metrics, budget);
+        Set<UUID> accepted = publish(connection, deltas, metrics, budget);
         for (int d = 0; d < deltas.size(); d++) {
             if (!accepted.contains(deltas.get(d).deltaId())) {
                 metrics.increment(Metric.DELTA_PUBLISH_FAILURES);
-                response.fail(deltaSources.get(d), new Outcome.Failed(FailureReason.DELTA_PUBLISH_FAILED),
+                response.fail(deltaSources.get(d), FailureReason.DELTA_PUBLISH_FAILED.failure(),
                         "deltaId", deltas.get(d).deltaId());
             }
         }
-        delivery.sweep(connection, metrics, budget);
+        sweep(connection, metrics, budget);
 
         SQSBatchResponse answer = response.build();
         Duration took = Duration.between(start, clock.instant());
         metrics.count(Metric.BATCH_ITEM_FAILURES, response.failureCount());
         metrics.batchDuration(took);
         metrics.flush();
-        LOG.info("batch_done", "records", records.size(), "failed", response.failureCount(),
+        LOG.info(LogEvent.BATCH_DONE, "records", records.size(), "failed", response.failureCount(),
                 "deltas", deltas.size(), "durationMs", took.toMillis());
         return answer;
+    }
+
+    /** @return the ids SQS accepted; the others stay in the outbox, re-published later under the same deltaId */
+    private Set<UUID> publish(InvocationConnection connection, List<QuotaDelta> deltas, Metrics metrics,
+            TimeBudget budget) {
+        Optional<Connection> c = connection.get();
+        if (c.isEmpty()) {
+            return Set.of();
+        }
+        Optional<Set<UUID>> accepted = delivery.publish(c.get(), deltas, budget);
+        if (accepted.isEmpty()) {
+            connection.lost();
+            return Set.of();
+        }
+        metrics.count(Metric.DELTAS_PUBLISHED, accepted.get().size());
+        return accepted.get();
+    }
+
+    /** Sweeps while there is time before the stop, and reports the outbox's state whenever it can be read. */
+    private void sweep(InvocationConnection connection, Metrics metrics, TimeBudget budget) {
+        Optional<Connection> c = connection.get();
+        if (c.isEmpty()) {
+            return;
+        }
+        try {
+            Instant now = clock.instant();
+            OutboxRelay.SweepResult sweep = relay.sweep(c.get(), now, budget.stopWork());
+            metrics.count(Metric.DELTAS_PUBLISHED, sweep.published());
+            metrics.count(Metric.DELTA_PUBLISH_FAILURES, sweep.claimed() - sweep.published());
+            metrics.outbox(sweep.after().pending(), sweep.after().oldestAge(now), sweep.after().quarantined());
+        } catch (SQLException | RuntimeException e) {
+            LOG.error(LogEvent.OUTBOX_SWEEP_FAILED, e);
+            connection.rollback();
+        }
     }
 
     /** Every counter of a record's outcome, in one place whatever the size of its set. */
@@ -140,15 +178,11 @@ public final class BatchProcessor {
         }
     }
 
-    /** Stale records and FK retries are logged; both have a message. */
-    private static void logNotable(SQSMessage record, ParsedRecord parsed, Outcome outcome) {
+    /** A stale record is logged (the failed ones are, by the response); it has a message. */
+    private static void logStale(SQSMessage record, ParsedRecord parsed, Outcome outcome) {
         if (outcome instanceof Outcome.Stale) {
-            LOG.info("stale_message", "messageId", record.getMessageId(),
+            LOG.info(LogEvent.STALE_MESSAGE, "messageId", record.getMessageId(),
                     "requestLogId", parsed.message().orElseThrow().requestLogId());
-        } else if (outcome instanceof Outcome.Written written && written.nulledByRetry().isPresent()) {
-            LOG.warn("written_after_fk_retry", "messageId", record.getMessageId(),
-                    "requestLogId", parsed.message().orElseThrow().requestLogId(),
-                    "column", written.nulledByRetry().get().columnName());
         }
     }
 

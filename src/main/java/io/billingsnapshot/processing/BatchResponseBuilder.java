@@ -3,6 +3,7 @@ package io.billingsnapshot.processing;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
 import io.billingsnapshot.logging.JsonLog;
+import io.billingsnapshot.logging.LogEvent;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,7 +38,7 @@ final class BatchResponseBuilder {
         keyValues[4] = "detail";
         keyValues[5] = why.detail();
         System.arraycopy(fields, 0, keyValues, 6, fields.length);
-        LOG.warn("record_failed", keyValues);
+        LOG.warn(LogEvent.RECORD_FAILED, keyValues);
     }
 
     int failureCount() {
@@ -48,7 +49,7 @@ final class BatchResponseBuilder {
         FifoGroups groups = new FifoGroups();
         for (SQSMessage record : records) {
             if (groups.blocks(record)) {
-                fail(record, new Outcome.Failed(FailureReason.EARLIER_MESSAGE_IN_GROUP_FAILED));
+                fail(record, FailureReason.EARLIER_MESSAGE_IN_GROUP_FAILED.failure());
             } else if (failed.containsKey(record.getMessageId())) {
                 groups.failed(record);
             }

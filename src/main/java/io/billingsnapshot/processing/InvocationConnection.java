@@ -2,6 +2,7 @@ package io.billingsnapshot.processing;
 
 import io.billingsnapshot.db.DatabaseConnections;
 import io.billingsnapshot.logging.JsonLog;
+import io.billingsnapshot.logging.LogEvent;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Optional;
@@ -29,7 +30,7 @@ final class InvocationConnection {
             try {
                 connection = Optional.of(connections.get());
             } catch (SQLException | RuntimeException e) {
-                LOG.error("database_unavailable", e);
+                LOG.error(LogEvent.DATABASE_UNAVAILABLE, e);
                 connections.discard();
                 unavailable = true;
             }

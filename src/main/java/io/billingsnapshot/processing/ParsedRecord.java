@@ -23,11 +23,11 @@ record ParsedRecord(int index, SQSMessage record, Optional<RequestCompletion> me
         try {
             RequestCompletion message = parser.parse(record.getBody(), Records.sentTimestamp(record, now));
             if (message.billedAt().isAfter(now.plus(maxFutureSkew))) {
-                return refused(index, record, new Outcome.Failed(FailureReason.BILLED_AT_IN_FUTURE));
+                return refused(index, record, FailureReason.BILLED_AT_IN_FUTURE.failure());
             }
             return new ParsedRecord(index, record, Optional.of(message), Optional.empty());
         } catch (InvalidMessageException e) {
-            return refused(index, record, new Outcome.Failed(FailureReason.INVALID_MESSAGE, e.reason()));
+            return refused(index, record, FailureReason.INVALID_MESSAGE.failure(e.reason()));
         }
     }
 

@@ -6,6 +6,7 @@ import io.billingsnapshot.billing.Snapshot;
 import io.billingsnapshot.billing.SnapshotCalculator;
 import io.billingsnapshot.message.RequestCompletion;
 import io.billingsnapshot.store.RequestLogs.RequestRow;
+import io.billingsnapshot.write.SnapshotWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +26,6 @@ final class SetPlan {
     private final Outcome[] outcomes;
     private final List<Integer> plannedPositions = new ArrayList<>();
     private final List<Snapshot> planned = new ArrayList<>();
-    private final Optional<ReferenceColumn> nulled;
 
     /**
      * @param groups the FIFO groups failed so far; this plan's failures are added to it
@@ -36,12 +36,11 @@ final class SetPlan {
     SetPlan(List<ParsedRecord> set, FifoGroups groups, Map<UUID, RequestRow> requests,
             Map<String, ModelCatalog> catalogs, Optional<ReferenceColumn> nulled) {
         this.outcomes = new Outcome[set.size()];
-        this.nulled = nulled;
         for (int p = 0; p < set.size(); p++) {
             ParsedRecord item = set.get(p);
             Optional<Outcome.Failed> failed = groups.blocks(item.record())
-                    ? Optional.of(new Outcome.Failed(FailureReason.EARLIER_MESSAGE_IN_GROUP_FAILED))
-                    : price(p, item, requests, catalogs);
+                    ? Optional.of(FailureReason.EARLIER_MESSAGE_IN_GROUP_FAILED.failure())
+                    : price(p, item, requests, catalogs, nulled);
             if (failed.isPresent()) {
                 outcomes[p] = failed.get();
                 groups.failed(item.record());
@@ -50,14 +49,14 @@ final class SetPlan {
     }
 
     private Optional<Outcome.Failed> price(int position, ParsedRecord item, Map<UUID, RequestRow> requests,
-            Map<String, ModelCatalog> catalogs) {
+            Map<String, ModelCatalog> catalogs, Optional<ReferenceColumn> nulled) {
         if (item.message().isEmpty()) {
             return item.refused();
         }
         RequestCompletion message = item.message().get();
         RequestRow request = requests.get(message.requestLogId());
         if (request == null) {
-            return Optional.of(new Outcome.Failed(FailureReason.REQUEST_LOG_MISSING));
+            return Optional.of(FailureReason.REQUEST_LOG_MISSING.failure());
         }
         try {
             ModelCatalog models = ModelCatalog.forModel(catalogs, message.model());
@@ -66,7 +65,7 @@ final class SetPlan {
             plannedPositions.add(position);
             return Optional.empty();
         } catch (RuntimeException e) {
-            return Optional.of(new Outcome.Failed(FailureReason.INTERNAL_ERROR, e.getClass().getSimpleName()));
+            return Optional.of(Outcome.Failed.causedBy(e));
         }
     }
 
@@ -80,7 +79,7 @@ final class SetPlan {
         Outcome[] all = outcomes.clone();
         for (int k = 0; k < results.size(); k++) {
             SnapshotWriter.Result result = results.get(k);
-            all[plannedPositions.get(k)] = result.stale() ? new Outcome.Stale() : new Outcome.Written(result.delta(), nulled);
+            all[plannedPositions.get(k)] = result.stale() ? new Outcome.Stale() : new Outcome.Written(result.delta());
         }
         return List.of(all);
     }

@@ -3,9 +3,12 @@ package io.billingsnapshot.processing;
 import io.billingsnapshot.billing.ReferenceColumn;
 import io.billingsnapshot.db.SqlStates;
 import io.billingsnapshot.logging.JsonLog;
+import io.billingsnapshot.logging.LogEvent;
 import io.billingsnapshot.metrics.Metric;
 import io.billingsnapshot.metrics.Metrics;
 import io.billingsnapshot.store.ReferenceConstraints;
+import io.billingsnapshot.time.Deadline;
+import io.billingsnapshot.write.SnapshotWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -52,7 +55,7 @@ final class SetRunner {
             return;
         }
         if (deadline.passed()) {
-            failAll(set, new Outcome.Failed(FailureReason.DEADLINE_REACHED));
+            failAll(set, FailureReason.DEADLINE_REACHED.failure());
         } else if (set.size() > 1) {
             metrics.increment(Metric.SET_SPLITS);
             logSplit(set.size(), failed.get());
@@ -76,14 +79,20 @@ final class SetRunner {
     private void runAloneAfter(List<ParsedRecord> one, Exception first) {
         Optional<ReferenceColumn> column = ReferenceConstraints.nullableColumnViolated(first);
         if (column.isEmpty() && !(first instanceof SnapshotWriter.RowNotWritten)) {
-            failAll(one, failure(first));
+            failAll(one, Outcome.Failed.causedBy(first));
             return;
         }
         column.ifPresent(metrics::fkRetry);
-        attempt(one, column).ifPresent(second -> {
+        Optional<Exception> failed = attempt(one, column);
+        failed.ifPresent(second -> {
             second.addSuppressed(first);
-            failAll(one, failure(second));
+            failAll(one, Outcome.Failed.causedBy(second));
         });
+        ParsedRecord item = one.get(0);
+        if (failed.isEmpty() && column.isPresent() && outcomes[item.index()] instanceof Outcome.Written) {
+            LOG.warn(LogEvent.WRITTEN_AFTER_FK_RETRY, "messageId", item.record().getMessageId(),
+                    "requestLogId", item.message().orElseThrow().requestLogId(), "column", column.get().columnName());
+        }
     }
 
     /**
@@ -93,12 +102,12 @@ final class SetRunner {
      */
     private Optional<Exception> attempt(List<ParsedRecord> set, Optional<ReferenceColumn> nulled) {
         if (deadline.passed()) {
-            failAll(set, new Outcome.Failed(FailureReason.DEADLINE_REACHED));
+            failAll(set, FailureReason.DEADLINE_REACHED.failure());
             return Optional.empty();
         }
         Optional<Connection> c = connection.get();
         if (c.isEmpty()) {
-            failAll(set, new Outcome.Failed(FailureReason.DATABASE_UNAVAILABLE));
+            failAll(set, FailureReason.DATABASE_UNAVAILABLE.failure());
             return Optional.empty();
         }
         try {
@@ -127,30 +136,15 @@ final class SetRunner {
         }
     }
 
-    private static Outcome.Failed failure(Exception e) {
-        if (e instanceof SnapshotWriter.RowNotWritten) {
-            return new Outcome.Failed(FailureReason.NO_ROW_WRITTEN);
-        }
-        if (e instanceof Deadline.OutOfTime) {
-            return new Outcome.Failed(FailureReason.DEADLINE_REACHED);
-        }
-        if (e instanceof SQLException sql) {
-            return SqlStates.isConnectionError(sql)
-                    ? new Outcome.Failed(FailureReason.DATABASE_CONNECTION_LOST, sql.getSQLState())
-                    : new Outcome.Failed(FailureReason.DATABASE_ERROR, sql.getSQLState());
-        }
-        return new Outcome.Failed(FailureReason.INTERNAL_ERROR, e.getClass().getSimpleName());
-    }
-
     /** The server's own text can quote the failing row (tokens, costs), so only its SQLState and constraint. */
     private static void logSplit(int records, Exception e) {
         if (e instanceof PSQLException sql && sql.getServerErrorMessage() != null) {
-            LOG.warn("set_split", "records", records, "sqlState", sql.getSQLState(),
+            LOG.warn(LogEvent.SET_SPLIT, "records", records, "sqlState", sql.getSQLState(),
                     "constraint", sql.getServerErrorMessage().getConstraint());
         } else if (e instanceof SQLException sql) {
-            LOG.warn("set_split", "records", records, "sqlState", sql.getSQLState());
+            LOG.warn(LogEvent.SET_SPLIT, "records", records, "sqlState", sql.getSQLState());
         } else {
-            LOG.warn("set_split", "records", records, "reason", e.getClass().getSimpleName());
+            LOG.warn(LogEvent.SET_SPLIT, "records", records, "reason", e.getClass().getSimpleName());
         }
     }
 }

@@ -3,9 +3,11 @@ package io.billingsnapshot.processing;
 import io.billingsnapshot.billing.ModelCatalog;
 import io.billingsnapshot.billing.ReferenceColumn;
 import io.billingsnapshot.message.RequestCompletion;
-import io.billingsnapshot.store.PriceCatalog;
 import io.billingsnapshot.store.RequestLogs;
 import io.billingsnapshot.store.RequestLogs.RequestRow;
+import io.billingsnapshot.time.Deadline;
+import io.billingsnapshot.write.ModelCatalogs;
+import io.billingsnapshot.write.SnapshotWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -22,15 +24,15 @@ import java.util.UUID;
  * catalog of the set's models, price ({@link SetPlan}), write ({@link SnapshotWriter}), commit.
  * A record alone is this same path on a set of one.
  */
-final class WriteEngine {
+public final class WriteEngine {
 
     private final RequestLogs requestLogs;
-    private final PriceCatalog catalog;
+    private final ModelCatalogs catalogs;
     private final SnapshotWriter writer;
 
-    WriteEngine(RequestLogs requestLogs, PriceCatalog catalog, SnapshotWriter writer) {
+    public WriteEngine(RequestLogs requestLogs, ModelCatalogs catalogs, SnapshotWriter writer) {
         this.requestLogs = requestLogs;
-        this.catalog = catalog;
+        this.catalogs = catalogs;
         this.writer = writer;
     }
 
@@ -50,13 +52,11 @@ final class WriteEngine {
         messages.forEach(m -> ids.add(m.requestLogId()));
         Map<UUID, RequestRow> requests = ids.isEmpty()
                 ? Map.of() : requestLogs.lockWithParents(c, ids, deadline.remaining());
-        Set<String> models = new TreeSet<>();
-        messages.stream().filter(m -> m.model() != null && requests.containsKey(m.requestLogId()))
-                .forEach(m -> models.add(m.model()));
-        Map<String, ModelCatalog> catalogs = models.isEmpty()
-                ? Map.of() : catalog.load(c, models, deadline.remaining());
+        Map<String, ModelCatalog> prices = catalogs.read(c,
+                messages.stream().filter(m -> requests.containsKey(m.requestLogId())).map(RequestCompletion::model),
+                deadline);
 
-        SetPlan plan = new SetPlan(set, groups.copy(), requests, catalogs, nulled);
+        SetPlan plan = new SetPlan(set, groups.copy(), requests, prices, nulled);
         List<SnapshotWriter.Result> results = plan.planned().isEmpty()
                 ? List.of() : writer.write(c, plan.planned(), now, deadline);
         c.commit();

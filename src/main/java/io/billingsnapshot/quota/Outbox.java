@@ -1,7 +1,7 @@
 package io.billingsnapshot.quota;
 
 import io.billingsnapshot.billing.QuotaDelta;
-import io.billingsnapshot.config.TimeBudget;
+import io.billingsnapshot.time.TimeBudget;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,6 +1,7 @@
 package io.billingsnapshot.rerate;
 
 import io.billingsnapshot.billing.Adjustment;
+import io.billingsnapshot.store.SnapshotRange;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,7 +25,7 @@ public record RerateReport(
         long billedNow,
         long unresolved,
         List<Adjustment> adjustments,
-        Optional<RerateCursor> next) {
+        Optional<SnapshotRange.Key> next) {
 
     public RerateReport {
         adjustments = List.copyOf(adjustments);
@@ -46,7 +47,7 @@ public record RerateReport(
         response.put("billedNow", billedNow);
         response.put("unresolved", unresolved);
         response.put("adjustments", netAdjustments);
-        response.put("next", next.map(RerateCursor::toString).orElse(null));
+        response.put("next", next.map(SnapshotRange.Key::toString).orElse(null));
         return response;
     }
 

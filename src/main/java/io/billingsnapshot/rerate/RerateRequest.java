@@ -1,5 +1,6 @@
 package io.billingsnapshot.rerate;
 
+import io.billingsnapshot.store.SnapshotRange;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
@@ -21,7 +22,7 @@ public record RerateRequest(
         Set<String> models,
         boolean onlyUnbilled,
         boolean dryRun,
-        Optional<RerateCursor> after) {
+        Optional<SnapshotRange.Key> after) {
 
     public RerateRequest {
         models = Set.copyOf(models);

@@ -1,6 +1,7 @@
 package io.billingsnapshot.rerate;
 
 import io.billingsnapshot.message.BilledAt;
+import io.billingsnapshot.store.SnapshotRange;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
@@ -112,7 +113,7 @@ public final class RerateRequestParser {
         return flag;
     }
 
-    private static Optional<RerateCursor> after(Object value, Instant from, Instant to) {
+    private static Optional<SnapshotRange.Key> after(Object value, Instant from, Instant to) {
         if (value == null) {
             return Optional.empty();
         }
@@ -120,7 +121,7 @@ public final class RerateRequestParser {
         if (!(value instanceof String text)) {
             throw invalid(expected + typeName(value));
         }
-        RerateCursor cursor = RerateCursor.parse(text).orElseThrow(() -> invalid(expected + quote(text)));
+        SnapshotRange.Key cursor = SnapshotRange.Key.parse(text).orElseThrow(() -> invalid(expected + quote(text)));
         if (cursor.billedAt().isBefore(from) || !cursor.billedAt().isBefore(to)) {
             throw invalid("'after' (" + cursor + ") lies outside [from, to): continue with the 'from' and 'to' "
                     + "of the call that returned it");

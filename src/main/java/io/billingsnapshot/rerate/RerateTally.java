@@ -1,9 +1,9 @@
 package io.billingsnapshot.rerate;
 
 import io.billingsnapshot.billing.Adjustment;
-import io.billingsnapshot.billing.BilledAmount;
 import io.billingsnapshot.billing.Money;
 import io.billingsnapshot.billing.QuotaDeltaCalculator;
+import io.billingsnapshot.store.SnapshotRange;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -38,7 +38,8 @@ final class RerateTally {
             billedNow++;
         }
         delta.forEach(a -> sums.merge(new Key(a.scope(), a.id()), a.amount(), BigDecimal::add));
-        corrected = corrected.add(charge(rewrite.row().billedAmount())).subtract(charge(rewrite.stored().billedAmount()));
+        corrected = corrected.add(QuotaDeltaCalculator.charge(rewrite.row().billedAmount()))
+                .subtract(QuotaDeltaCalculator.charge(rewrite.stored().billedAmount()));
     }
 
     /** The net change of the charged amount over the call: the sum of every written row's new cost minus its old. */
@@ -46,16 +47,12 @@ final class RerateTally {
         return Money.toAmount(corrected);
     }
 
-    RerateReport report(Optional<RerateCursor> next) {
+    RerateReport report(Optional<SnapshotRange.Key> next) {
         List<Adjustment> parts = new ArrayList<>(sums.size());
         sums.forEach((key, sum) -> parts.add(new Adjustment(key.scope(), key.id(), sum)));
         return new RerateReport(examined, changed, billedNow, unresolved, QuotaDeltaCalculator.net(parts), next);
     }
 
     private record Key(Adjustment.Scope scope, UUID id) {
-    }
-
-    private static BigDecimal charge(BilledAmount row) {
-        return row.charges() ? Money.exact(row.finalCost()) : BigDecimal.ZERO;
     }
 }

@@ -3,16 +3,17 @@ package io.billingsnapshot.rerate;
 import io.billingsnapshot.billing.ModelCatalog;
 import io.billingsnapshot.billing.QuotaDelta;
 import io.billingsnapshot.billing.Snapshot;
-import io.billingsnapshot.config.TimeBudget;
 import io.billingsnapshot.db.DatabaseConnections;
 import io.billingsnapshot.logging.JsonLog;
+import io.billingsnapshot.logging.LogEvent;
 import io.billingsnapshot.metrics.RerateMetrics;
-import io.billingsnapshot.processing.Deadline;
-import io.billingsnapshot.processing.SnapshotWriter;
-import io.billingsnapshot.quota.OutboxRelay;
-import io.billingsnapshot.store.PriceCatalog;
 import io.billingsnapshot.store.SnapshotRange;
 import io.billingsnapshot.store.SnapshotRange.StoredRow;
+import io.billingsnapshot.time.Deadline;
+import io.billingsnapshot.time.TimeBudget;
+import io.billingsnapshot.write.DeltaDelivery;
+import io.billingsnapshot.write.ModelCatalogs;
+import io.billingsnapshot.write.SnapshotWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -23,20 +24,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
+import java.util.UUID;
 
 /**
  * Re-rates a range chunk by chunk, each chunk one transaction of a constant number of statements:
  * pick the next rows' keys, lock the rows, read their models' catalog, re-price each row
- * ({@link Repricing}), hand the changed ones to the message path's write step
+ * ({@link Repricing}), hand the changed ones to the write step batches use too
  * ({@link SnapshotWriter}: ordering rule, upsert with RETURNING, deltas into the outbox), commit,
- * then publish the deltas. A dry run does the very same and rolls each chunk back, so its numbers
- * are the ones a run would report, and nothing is written or published.
+ * then publish the deltas ({@link DeltaDelivery}). A dry run does the very same and rolls each
+ * chunk back, so its numbers are the ones a run would report, and nothing is written or published.
  *
  * <p>Time ({@link TimeBudget}): a chunk starts only before the stop time, {@code deadlineReserve}
- * before the deadline; its statements may run into half of the time before the end of SQS calls,
- * publishing the rest; every database wait is over before the budget's database end. When time
- * runs out the report carries {@code next}, the last row of the last chunk done.
+ * before the deadline; its statements end by the budget's chunk end, publishing has the time
+ * after; every database wait is over before the budget's database end. When time runs out the
+ * report carries {@code next}, the last row of the last chunk done.
  */
 public final class Rerater {
 
@@ -47,21 +48,21 @@ public final class Rerater {
 
     private final DatabaseConnections connections;
     private final SnapshotRange range;
-    private final PriceCatalog catalog;
+    private final ModelCatalogs catalogs;
     private final SnapshotWriter writer;
-    private final OutboxRelay relay;
+    private final DeltaDelivery delivery;
     private final RerateMetrics metrics;
     private final Clock clock;
     private final Duration deadlineReserve;
     private final int chunkRows;
 
-    public Rerater(DatabaseConnections connections, SnapshotRange range, PriceCatalog catalog, SnapshotWriter writer,
-            OutboxRelay relay, RerateMetrics metrics, Clock clock, Duration deadlineReserve, int chunkRows) {
+    public Rerater(DatabaseConnections connections, SnapshotRange range, ModelCatalogs catalogs, SnapshotWriter writer,
+            DeltaDelivery delivery, RerateMetrics metrics, Clock clock, Duration deadlineReserve, int chunkRows) {
         this.connections = connections;
         this.range = range;
-        this.catalog = catalog;
+        this.catalogs = catalogs;
         this.writer = writer;
-        this.relay = relay;
+        this.delivery = delivery;
         this.metrics = metrics;
         this.clock = clock;
         this.deadlineReserve = deadlineReserve;
@@ -76,9 +77,9 @@ public final class Rerater {
     public RerateReport rerate(RerateRequest request, Instant deadline) {
         Instant start = clock.instant();
         TimeBudget budget = TimeBudget.of(deadline, deadlineReserve);
-        LOG.info("rerate_started", "from", request.from(), "to", request.to(), "models", request.models().size(),
+        LOG.info(LogEvent.RERATE_STARTED, "from", request.from(), "to", request.to(), "models", request.models().size(),
                 "onlyUnbilled", request.onlyUnbilled(), "dryRun", request.dryRun(),
-                "after", request.after().map(RerateCursor::toString).orElse(null));
+                "after", request.after().map(SnapshotRange.Key::toString).orElse(null));
         if (!start.isBefore(budget.stopWork())) {
             throw new RerateFailedException("less than DEADLINE_RESERVE_MILLIS (" + deadlineReserve.toMillis()
                     + " ms) left before the timeout: nothing re-rated; give the function more time");
@@ -91,13 +92,10 @@ public final class Rerater {
     private RerateReport rerate(RerateRequest request, Instant start, TimeBudget budget) {
         SnapshotRange.Filter filter = new SnapshotRange.Filter(request.from(), request.to(), request.models(),
                 request.onlyUnbilled());
-        // Statements of a chunk started just before the stop time end halfway to the end of SQS calls.
-        Deadline statements = new Deadline(budget.stopWork().plus(
-                Duration.between(budget.stopWork(), budget.sqsCallsEnd()).dividedBy(2)), clock);
+        Deadline statements = new Deadline(budget.chunkStatementsEnd(), clock);
         RerateTally tally = new RerateTally();
-        Optional<SnapshotRange.Key> after =
-                request.after().map(cursor -> new SnapshotRange.Key(cursor.billedAt(), cursor.requestLogId()));
-        Optional<RerateCursor> next = Optional.empty();
+        Optional<SnapshotRange.Key> after = request.after();
+        Optional<SnapshotRange.Key> next = Optional.empty();
         try {
             Connection c = connections.get();
             while (true) {
@@ -116,7 +114,7 @@ public final class Rerater {
                     break; // the range is done
                 }
                 if (!clock.instant().isBefore(budget.stopWork())) {
-                    next = after.map(Rerater::cursor);
+                    next = after;
                     break;
                 }
             }
@@ -130,9 +128,9 @@ public final class Rerater {
             }
         }
         RerateReport report = tally.report(next);
-        LOG.info("rerate_done", "examined", report.examined(), "changed", report.changed(), "billedNow",
+        LOG.info(LogEvent.RERATE_DONE, "examined", report.examined(), "changed", report.changed(), "billedNow",
                 report.billedNow(), "unresolved", report.unresolved(), "dryRun", request.dryRun(),
-                "next", next.map(RerateCursor::toString).orElse(null),
+                "next", next.map(SnapshotRange.Key::toString).orElse(null),
                 "durationMs", Duration.between(start, clock.instant()).toMillis());
         return report;
     }
@@ -158,10 +156,11 @@ public final class Rerater {
             }
             List<StoredRow> rows = range.lock(c, filter, keys.stream().map(SnapshotRange.Key::requestLogId).toList(),
                     statements.remaining());
-            Map<String, ModelCatalog> catalogs = catalogs(c, rows, statements);
+            Map<String, ModelCatalog> prices = catalogs.read(c, rows.stream().map(row -> row.snapshot().model()),
+                    statements);
             List<Repricing> repriced = new ArrayList<>(rows.size());
             for (StoredRow row : rows) {
-                repriced.add(Repricing.of(row.snapshot(), ModelCatalog.forModel(catalogs, row.snapshot().model()),
+                repriced.add(Repricing.of(row.snapshot(), ModelCatalog.forModel(prices, row.snapshot().model()),
                         row.multipliers()));
             }
             List<Written> written = write(c, repriced, statements);
@@ -175,13 +174,6 @@ public final class Rerater {
             rollbackQuietly(c, e);
             throw e;
         }
-    }
-
-    private Map<String, ModelCatalog> catalogs(Connection c, List<StoredRow> rows, Deadline statements)
-            throws SQLException, Deadline.OutOfTime {
-        Set<String> models = new TreeSet<>();
-        rows.stream().map(row -> row.snapshot().model()).filter(m -> m != null).forEach(models::add);
-        return models.isEmpty() ? Map.of() : catalog.load(c, models, statements.remaining());
     }
 
     /**
@@ -211,25 +203,22 @@ public final class Rerater {
      * billing function's sweep publishes it once its lease has passed: the call goes on.
      */
     private void publish(Connection c, List<QuotaDelta> deltas, TimeBudget budget) {
-        if (deltas.isEmpty()) {
-            return;
-        }
-        try {
-            Instant now = clock.instant();
-            int accepted = relay.publish(c, deltas, now, TimeBudget.left(now, budget.sqsCallsEnd())).size();
-            if (accepted < deltas.size()) {
-                LOG.warn("rerate_deltas_pending", "deltas", deltas.size() - accepted);
+        Optional<Set<UUID>> accepted = delivery.publish(c, deltas, budget);
+        if (accepted.isEmpty()) {
+            try {
+                c.rollback();
+            } catch (SQLException ignored) {
+                // a connection that cannot even roll back fails the next chunk, which ends the call
             }
-        } catch (SQLException | RuntimeException e) {
-            LOG.error("rerate_deltas_pending", e, "deltas", deltas.size());
-            rollbackQuietly(c, e);
+        } else if (accepted.get().size() < deltas.size()) {
+            LOG.warn(LogEvent.RERATE_DELTAS_PENDING, "deltas", deltas.size() - accepted.get().size());
         }
     }
 
     private RerateFailedException failed(Exception cause, RerateRequest request, Optional<SnapshotRange.Key> after,
             RerateTally tally) {
-        RerateReport done = tally.report(after.map(Rerater::cursor));
-        String resume = after.map(key -> "call again with \"after\": \"" + cursor(key) + "\"")
+        RerateReport done = tally.report(after);
+        String resume = after.map(key -> "call again with \"after\": \"" + key + "\"")
                 .orElse("call again with the same request");
         String what = cause instanceof Deadline.OutOfTime ? "ran out of time" : "failed";
         String message = "re-rating " + what + " (" + describe(cause) + ") after " + done.examined()
@@ -237,19 +226,15 @@ public final class Rerater {
                 + "; " + resume + ": rows already re-rated are not changed twice";
         // The server's text can quote the failing row (tokens, costs): an SQL error travels as its SQLState only.
         Throwable loggable = cause instanceof SQLException ? null : cause;
-        LOG.error("rerate_failed", loggable, "examined", done.examined(), "changed", done.changed(),
+        LOG.error(LogEvent.RERATE_FAILED, loggable, "examined", done.examined(), "changed", done.changed(),
                 "dryRun", request.dryRun(), "reason", describe(cause),
-                "after", after.map(Rerater::cursor).map(RerateCursor::toString).orElse(null));
+                "after", after.map(SnapshotRange.Key::toString).orElse(null));
         return loggable == null ? new RerateFailedException(message) : new RerateFailedException(message, loggable);
     }
 
     /** The SQLState or the exception's type: never the server's text. */
     private static String describe(Exception e) {
         return e instanceof SQLException sql ? "SQLState " + sql.getSQLState() : e.getClass().getSimpleName();
-    }
-
-    private static RerateCursor cursor(SnapshotRange.Key key) {
-        return new RerateCursor(key.billedAt(), key.requestLogId());
     }
 
     private static void rollbackQuietly(Connection c, Exception cause) {

@@ -6,8 +6,10 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -32,8 +34,48 @@ public final class SnapshotRange {
     public record Filter(Instant from, Instant to, Set<String> models, boolean onlyUnbilled) {
     }
 
-    /** A row's place in the walk. */
+    /**
+     * A row's place in the walk. Its text form is what a re-rate report's {@code next} and a
+     * request's {@code after} carry: {@code <billed_at as ISO-8601>/<request_log_id>}, readable by
+     * an operator, for example {@code 2026-11-30T10:00:00.123456Z/cccccccc-0000-0000-0000-000000000002}.
+     *
+     * @param billedAt to the microsecond, the column's precision
+     */
     public record Key(Instant billedAt, UUID requestLogId) {
+
+        private static final char SEPARATOR = '/';
+
+        public Key {
+            billedAt = billedAt.truncatedTo(ChronoUnit.MICROS);
+        }
+
+        /** The key of {@link #toString()}'s form; empty for anything else. */
+        public static Optional<Key> parse(String text) {
+            int separator = text.lastIndexOf(SEPARATOR);
+            if (separator < 0) {
+                return Optional.empty();
+            }
+            try {
+                return Optional.of(new Key(Instant.parse(text.substring(0, separator)),
+                        canonicalUuid(text.substring(separator + 1))));
+            } catch (DateTimeException | IllegalArgumentException e) {
+                return Optional.empty();
+            }
+        }
+
+        /** UUID.fromString accepts short groups ("1-2-3-4-5"); a key's text holds the canonical form only. */
+        private static UUID canonicalUuid(String text) {
+            UUID id = UUID.fromString(text);
+            if (!id.toString().equalsIgnoreCase(text)) {
+                throw new IllegalArgumentException("not a canonical uuid");
+            }
+            return id;
+        }
+
+        @Override
+        public String toString() {
+            return billedAt.toString() + SEPARATOR + requestLogId;
+        }
     }
 
     /** A stored row, and the multipliers its upstream has now ({@link Multipliers#NONE} without one). */

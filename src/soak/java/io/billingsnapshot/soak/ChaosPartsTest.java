@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.billingsnapshot.billing.QuotaDelta;
+import io.billingsnapshot.processing.FailureReason;
 import io.billingsnapshot.quota.DeltaPublisher;
 import java.time.Duration;
 import java.time.Instant;
@@ -95,13 +96,13 @@ class ChaosPartsTest {
                 SentMessage.of("m2", "{\"requestLogId\":\"" + blocked + "\"}"),
                 SentMessage.of("m3", "{\"requestLogId\":\"" + unlucky + "\"}"));
         List<DeadLetter> dead = List.of(new DeadLetter("m1", poison, 6, "invalid_message: x"),
-                new DeadLetter("m2", "{\"requestLogId\":\"" + blocked + "\"}", 6, "earlier_message_in_group_failed"),
-                new DeadLetter("m3", "{\"requestLogId\":\"" + unlucky + "\"}", 6, "database_connection_lost"));
+                new DeadLetter("m2", "{\"requestLogId\":\"" + blocked + "\"}", 6, FailureReason.EARLIER_MESSAGE_IN_GROUP_FAILED.wireName()),
+                new DeadLetter("m3", "{\"requestLogId\":\"" + unlucky + "\"}", 6, FailureReason.DATABASE_CONNECTION_LOST.wireName()));
 
         DeadLetterAudit audit = DeadLetterAudit.of(dead, sent, Map.of("m1", "g1", "m2", "g1", "m3", "g2"),
                 Set.of(blocked, unlucky));
 
-        assertThat(audit).isEqualTo(new DeadLetterAudit(1, 1, 1, Map.of("database_connection_lost", 1L)));
+        assertThat(audit).isEqualTo(new DeadLetterAudit(1, 1, 1, Map.of(FailureReason.DATABASE_CONNECTION_LOST.wireName(), 1L)));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.billingsnapshot.soak;
 
 import io.billingsnapshot.metrics.Metric;
+import io.billingsnapshot.processing.FailureReason;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -71,7 +72,7 @@ record ChaosReport(
                 %d deletions refused), %d backends killed %s, %d delta-queue outages (%d publishes failed), \
                 %d delta-queue stalls (%d publishes failed), %d invocations cut off before publishing and %d \
                 after, %d environments restarted; not injected: %s
-                FK races lost : %d records retried with NULL (%s), %d set-based batches fell back on a 23503
+                FK races lost : %d records retried with NULL (%s), %d sets split on a 23503
                 handlers      : %d invocations; %d snapshots written, %d stale, %d invalid, %d deltas published, \
                 %d publish failures
                 redeliveries  : %d
@@ -112,8 +113,9 @@ record ChaosReport(
 
     /** Failures by reason, the invalid-message reasons folded into one count. */
     private String failuresByReason() {
+        String invalid = FailureReason.INVALID_MESSAGE.wireName();
         Map<String, Long> folded = mapping.failuresByReason().entrySet().stream().collect(Collectors.groupingBy(
-                e -> e.getKey().startsWith("invalid_message") ? "invalid_message (all kinds)" : e.getKey(),
+                e -> e.getKey().startsWith(invalid) ? invalid + " (all kinds)" : e.getKey(),
                 java.util.TreeMap::new, Collectors.summingLong(Map.Entry::getValue)));
         return folded.isEmpty() ? "none" : folded.entrySet().stream().map(e -> e.getKey() + " x" + e.getValue())
                 .collect(Collectors.joining(", "));

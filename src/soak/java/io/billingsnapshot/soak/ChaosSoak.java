@@ -2,10 +2,12 @@ package io.billingsnapshot.soak;
 
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import io.billingsnapshot.logging.JsonLog;
+import io.billingsnapshot.logging.LogEvent;
 import io.billingsnapshot.metrics.Gauge;
 import io.billingsnapshot.metrics.Metric;
 import io.billingsnapshot.quota.DeltaPublisher;
 import io.billingsnapshot.quota.SqsDeltaPublisher;
+import io.billingsnapshot.testing.BillingFunction;
 import io.billingsnapshot.testing.FakeLambdaContext;
 import io.billingsnapshot.testing.FunctionEnvironment;
 import io.billingsnapshot.testing.RecordingMetrics;
@@ -39,8 +41,8 @@ final class ChaosSoak {
     private static final int MAX_FINAL_SWEEPS = 50;
     /** The one failure BatchProcessor reports without a record_failed line: closing a failed FIFO group. */
     static final String UNLOGGED_FAILURE = "later record of a failed FIFO group (no log line)";
-    /** A set-based batch that met a foreign-key violation and went record by record. */
-    private static final String FK_SPLIT = "set_split 23503";
+    /** A set that met a foreign-key violation and was split in halves. */
+    private static final String FK_SPLIT = LogEvent.SET_SPLIT + " 23503";
 
     private final ChaosSettings settings;
     private UnaryOperator<DeltaPublisher> publisherBug = UnaryOperator.identity();
@@ -127,7 +129,7 @@ final class ChaosSoak {
     private ChaosReport.FinalSweep finalSweep(SoakHandlers handlers, RecordingMetrics.Factory metrics, int sweepsFrom)
             throws InterruptedException {
         Thread.sleep(Duration.ofSeconds(settings.outboxLeaseSeconds()).plusMillis(500).toMillis());
-        SoakHandlers.Instance sweeper = handlers.newInstance(metrics);
+        BillingFunction sweeper = handlers.newInstance(metrics);
         SQSEvent empty = new SQSEvent();
         empty.setRecords(List.of());
         int invocations = 0;

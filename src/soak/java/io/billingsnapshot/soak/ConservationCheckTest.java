@@ -4,6 +4,7 @@ import static io.billingsnapshot.soak.DeltaCollectorTest.adjustment;
 import static io.billingsnapshot.soak.DeltaCollectorTest.delta;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.billingsnapshot.processing.FailureReason;
 import io.billingsnapshot.testing.TestDatabase;
 import io.billingsnapshot.testing.TestSqs;
 import java.util.ArrayList;
@@ -74,7 +75,7 @@ class ConservationCheckTest {
             sent.add(new SentMessage("m-" + log, log));
         }
         sent.add(SentMessage.of("m-bad", "not json"));
-        deadLetters.add(new DeadLetter("m-bad", "not json", 4, "invalid_message"));
+        deadLetters.add(new DeadLetter("m-bad", "not json", 4, FailureReason.INVALID_MESSAGE.wireName()));
     }
 
     private void publish(String body) {
@@ -98,7 +99,7 @@ class ConservationCheckTest {
         assertThat(result.messagesSent()).isEqualTo(5);
         assertThat(result.snapshotted()).isEqualTo(4);
         assertThat(result.deadLettered()).isEqualTo(1);
-        assertThat(result.deadLettersByReason()).containsEntry("invalid_message", 1L);
+        assertThat(result.deadLettersByReason()).containsEntry(FailureReason.INVALID_MESSAGE.wireName(), 1L);
         assertThat(result.report()).startsWith("Conservation check: PASSED");
     }
 

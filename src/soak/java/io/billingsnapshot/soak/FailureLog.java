@@ -2,6 +2,7 @@ package io.billingsnapshot.soak;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.billingsnapshot.logging.LogEvent;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -41,7 +42,7 @@ final class FailureLog extends PrintStream {
             if (json.hasNonNull("sqlState")) {
                 events.computeIfAbsent(event + " " + json.get("sqlState").asText(), e -> new LongAdder()).increment();
             }
-            if ("record_failed".equals(event)) {
+            if (LogEvent.RECORD_FAILED.equals(event)) {
                 reasonByMessageId.put(json.path("messageId").asText(), json.path("reason").asText());
             }
         } catch (Exception notJson) {

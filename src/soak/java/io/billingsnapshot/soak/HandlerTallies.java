@@ -9,7 +9,7 @@ import java.util.Map;
 
 /**
  * What the real handlers counted in their own metrics, summed over every invocation of the
- * run, and how many set-based batches fell back on a foreign-key violation (from their log).
+ * run, and how many sets split on a foreign-key violation (from their log).
  */
 record HandlerTallies(long invocations, Map<ReferenceColumn, Long> fkRetries, long fkFallbacks,
         Map<Metric, Long> counts) {

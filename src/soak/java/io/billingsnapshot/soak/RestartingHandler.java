@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import io.billingsnapshot.metrics.MetricsFactory;
+import io.billingsnapshot.testing.BillingFunction;
 
 /**
  * One poller's execution environment. When an invocation is killed (an {@link Error}
@@ -17,7 +18,7 @@ final class RestartingHandler implements RequestHandler<SQSEvent, SQSBatchRespon
     private final SoakHandlers handlers;
     private final MetricsFactory metrics;
     private final ChaosFaults faults;
-    private SoakHandlers.Instance current;
+    private BillingFunction current;
 
     RestartingHandler(SoakHandlers handlers, MetricsFactory metrics, ChaosFaults faults) {
         this.handlers = handlers;
@@ -33,7 +34,7 @@ final class RestartingHandler implements RequestHandler<SQSEvent, SQSBatchRespon
         try {
             return current.handler().handleRequest(event, context);
         } catch (Error killed) {
-            current.connections().close();
+            current.close();
             current = handlers.newInstance(metrics);
             faults.environmentRestarted();
             throw killed;

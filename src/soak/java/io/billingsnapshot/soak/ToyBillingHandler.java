@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.billingsnapshot.processing.FailureReason;
 import io.billingsnapshot.testing.TestDatabase;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -79,7 +80,7 @@ final class ToyBillingHandler implements RequestHandler<SQSEvent, SQSBatchRespon
                 select.setObject(1, requestLogId);
                 try (ResultSet written = select.executeQuery()) {
                     if (!written.next()) {
-                        throw new IllegalStateException("request_log_missing");
+                        throw new IllegalStateException(FailureReason.REQUEST_LOG_MISSING.wireName());
                     }
                     publish(requestLogId, written.getObject(1, UUID.class), written.getObject(2, UUID.class),
                             BigDecimal.valueOf(written.getDouble(3)));

@@ -41,7 +41,7 @@ class JsonLogServiceProviderTest {
 
         assertThat(lines()).singleElement().satisfies(line -> assertThat(line)
                 .containsEntry("level", "WARN")
-                .containsEntry("event", "library_log")
+                .containsEntry("event", LogEvent.LIBRARY_LOG)
                 .containsEntry("logger", "software.amazon.awssdk.core.internal.retry")
                 .containsEntry("message", "Retry attempt 2 of 3 failed")
                 .containsEntry("error", "java.net.ConnectException")

@@ -11,6 +11,7 @@ import io.billingsnapshot.metrics.Metric;
 import io.billingsnapshot.testing.BillingFixture;
 import io.billingsnapshot.testing.BillingFixture.Request;
 import io.billingsnapshot.testing.SqsRecord;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -104,11 +105,7 @@ class FailureIsolationTest {
     void everyRecordFailsWhenTheDatabaseIsUnreachable() {
         Map<String, String> env = new HashMap<>(fixture.environment());
         env.put("DB_URL", "jdbc:postgresql://127.0.0.1:1/nowhere");
-        var config = io.billingsnapshot.Config.fromEnvironment(env);
-        var handler = new io.billingsnapshot.BillingSnapshotHandler(io.billingsnapshot.Wiring.create(config,
-                new io.billingsnapshot.db.DatabaseConnections(config.database()),
-                (deltas, timeLeft) -> io.billingsnapshot.quota.DeltaPublisher.Result.acceptedOnly(java.util.Set.of()), () -> fixture.metrics, java.time.Clock.systemUTC(), UUID::randomUUID),
-                java.time.Clock.systemUTC());
+        var handler = fixture.functions.billing(env, fixture.sqs.client(), () -> fixture.metrics, Clock.systemUTC()).handler();
 
         SQSBatchResponse response = handler.handleRequest(event(
                 record("a", fixture.request().body(BILLED_AT)), record("b", fixture.request().body(BILLED_AT))), null);

@@ -9,6 +9,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import io.billingsnapshot.billing.Adjustment;
 import io.billingsnapshot.billing.ReferenceColumn;
 import io.billingsnapshot.logging.JsonLog;
+import io.billingsnapshot.logging.LogEvent;
 import io.billingsnapshot.metrics.Metric;
 import io.billingsnapshot.testing.BillingFixture;
 import io.billingsnapshot.testing.BillingFixture.Request;
@@ -78,7 +79,7 @@ class FkRaceTest {
         }
 
         assertThat(log.toString(StandardCharsets.UTF_8)).contains("\"level\":\"WARN\"")
-                .contains("\"event\":\"written_after_fk_retry\"")
+                .contains("\"event\":\"" + LogEvent.WRITTEN_AFTER_FK_RETRY + "\"")
                 .contains("\"requestLogId\":\"" + request.requestLogId() + "\"")
                 .contains("\"column\":\"api_key_id\"");
         assertThat(failedIds(response)).isEmpty();

@@ -6,16 +6,15 @@ import static io.billingsnapshot.testing.BillingFixture.record;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
-import io.billingsnapshot.quota.SqsDeltaPublisher;
 import io.billingsnapshot.testing.BillingFixture;
+import io.billingsnapshot.testing.BillingFunction;
 import io.billingsnapshot.testing.CountingRelay;
-import io.billingsnapshot.testing.Path;
+import io.billingsnapshot.testing.Granularity;
 import io.billingsnapshot.testing.SqsRecord;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -52,7 +51,7 @@ class RoundTripsTest {
 
     @Test
     void aCleanBatchCostsTheSameElevenRoundTripsWhateverItsSize() {
-        try (Path.Function function = function(Path.SET_BASED)) {
+        try (BillingFunction function = function(Granularity.WHOLE_BATCH)) {
             function.handle(newRequests(3)); // connects
 
             long small = roundTrips(function, newRequests(5));
@@ -67,7 +66,7 @@ class RoundTripsTest {
 
     @Test
     void aRedeliveredBatchThatChangesNothingCostsFewerStillAndAlsoConstant() {
-        try (Path.Function function = function(Path.SET_BASED)) {
+        try (BillingFunction function = function(Granularity.WHOLE_BATCH)) {
             SQSEvent small = newRequests(5);
             SQSEvent large = newRequests(300);
             function.handle(small);
@@ -79,7 +78,7 @@ class RoundTripsTest {
 
     @Test
     void messageByMessageTheRoundTripsGrowWithTheBatch() {
-        try (Path.Function function = function(Path.PER_MESSAGE)) {
+        try (BillingFunction function = function(Granularity.SETS_OF_ONE)) {
             function.handle(newRequests(3));
 
             long five = roundTrips(function, newRequests(5));
@@ -89,16 +88,16 @@ class RoundTripsTest {
         }
     }
 
-    private long roundTrips(Path.Function function, SQSEvent event) {
+    private long roundTrips(BillingFunction function, SQSEvent event) {
         long before = relay.roundTrips();
         assertThat(failedIds(function.handle(event))).isEmpty();
         return relay.roundTrips() - before;
     }
 
-    private Path.Function function(Path path) {
-        Map<String, String> env = new HashMap<>(fixture.environment());
+    private BillingFunction function(Granularity granularity) {
+        Map<String, String> env = granularity.environment(fixture.environment());
         env.put("DB_URL", relay.relayUrl(fixture.db.url()));
-        return path.function(env, new SqsDeltaPublisher(fixture.sqs.client(), fixture.deltaQueueUrl), fixture.metrics,
+        return fixture.functions.billing(env, fixture.sqs.client(), () -> fixture.metrics,
                 Clock.fixed(BillingFixture.NOW, ZoneOffset.UTC));
     }
 

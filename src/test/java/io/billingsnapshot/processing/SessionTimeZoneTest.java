@@ -5,18 +5,13 @@ import static io.billingsnapshot.testing.BillingFixture.failedIds;
 import static io.billingsnapshot.testing.BillingFixture.record;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.billingsnapshot.BillingSnapshotHandler;
-import io.billingsnapshot.Wiring;
-import io.billingsnapshot.Config;
-import io.billingsnapshot.db.DatabaseConnections;
-import io.billingsnapshot.quota.SqsDeltaPublisher;
 import io.billingsnapshot.testing.BillingFixture;
 import io.billingsnapshot.testing.BillingFixture.Request;
+import io.billingsnapshot.testing.BillingFunction;
 import java.sql.Connection;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.util.TimeZone;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -34,17 +29,15 @@ class SessionTimeZoneTest {
     void billedAtAndCreatedAtAreStoredExactlyWhateverTheSessionTimeZone() throws Exception {
         assertThat(TimeZone.getDefault().getRawOffset()).as("the JVM's zone is not the session's").isNotEqualTo(
                 (5 * 60 + 45) * 60_000);
-        Config config = Config.fromEnvironment(fixture.environment());
-        try (DatabaseConnections connections = new DatabaseConnections(config.database())) {
-            Connection c = connections.get();
+        Clock clock = Clock.fixed(BillingFixture.NOW, ZoneOffset.UTC);
+        try (BillingFunction function = fixture.functions.billing(fixture.environment(), fixture.sqs.client(),
+                () -> fixture.metrics, clock)) {
+            Connection c = function.connections().get();
             try (var st = c.createStatement()) {
                 st.execute("SET TIME ZONE 'Asia/Kathmandu'");
             }
             c.commit();
-            Clock clock = Clock.fixed(BillingFixture.NOW, ZoneOffset.UTC);
-            var handler = new BillingSnapshotHandler(Wiring.create(config, connections,
-                    new SqsDeltaPublisher(fixture.sqs.client(), fixture.deltaQueueUrl), () -> fixture.metrics, clock,
-                    UUID::randomUUID), clock);
+            var handler = function.handler();
             Request a = fixture.request();
             Request b = fixture.request();
             Request alone = fixture.request();

@@ -8,8 +8,10 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import io.billingsnapshot.BillingSnapshotHandler;
 import io.billingsnapshot.billing.QuotaDelta;
+import io.billingsnapshot.logging.LogEvent;
 import io.billingsnapshot.message.MessageCorpus;
 import io.billingsnapshot.metrics.Metric;
+import io.billingsnapshot.processing.FailureReason;
 import io.billingsnapshot.testing.BillingFixture;
 import io.billingsnapshot.testing.SqsEvents;
 import io.billingsnapshot.testing.SqsRecord;
@@ -75,7 +77,7 @@ class BadInputInGoodBatchesTest {
 
         assertThat(failed).containsExactlyInAnyOrderElementsOf(expectedReasons.keySet());
         Map<String, String> loggedReasons = new HashMap<>();
-        logs.events("record_failed").forEach(line -> loggedReasons.put(line.get("messageId"),
+        logs.events(LogEvent.RECORD_FAILED).forEach(line -> loggedReasons.put(line.get("messageId"),
                 line.get("reason") + ": " + line.get("detail")));
         assertThat(loggedReasons).containsExactlyInAnyOrderEntriesOf(expectedReasons);
         assertThat(fixture.metrics.counted(Metric.INVALID_MESSAGES)).isEqualTo(corpus.size());
@@ -90,7 +92,7 @@ class BadInputInGoodBatchesTest {
         assertThat(empty.getBatchItemFailures()).isNotNull().isEmpty();
         assertThat(absent.getBatchItemFailures()).isNotNull().isEmpty();
         assertThat(fixture.metrics.counted(Metric.MESSAGES_PROCESSED)).isZero();
-        assertThat(logs.events("record_failed")).isEmpty();
+        assertThat(logs.events(LogEvent.RECORD_FAILED)).isEmpty();
     }
 
     /**
@@ -137,8 +139,8 @@ class BadInputInGoodBatchesTest {
                 SqsEvents.of(SqsRecord.standard("null-body", null), good.standard()), null);
 
         assertThat(failedIds(response)).containsExactly("null-body");
-        assertThat(logs.events("record_failed")).singleElement()
-                .satisfies(line -> assertThat(line).containsEntry("reason", "invalid_message")
+        assertThat(logs.events(LogEvent.RECORD_FAILED)).singleElement()
+                .satisfies(line -> assertThat(line).containsEntry("reason", FailureReason.INVALID_MESSAGE.wireName())
                         .containsEntry("detail", "body is null"));
         assertGoodMessagesWrittenAndPublishedOnce(List.of(good));
     }
@@ -154,8 +156,8 @@ class BadInputInGoodBatchesTest {
                 SqsRecord.standard("over-limit", overLimitBody), SqsRecord.standard("at-limit", atLimitBody)), null);
 
         assertThat(failedIds(response)).containsExactly("over-limit");
-        assertThat(logs.events("record_failed")).singleElement().satisfies(line -> assertThat(line)
-                .containsEntry("reason", "invalid_message").containsEntry("detail", "body is longer than 1048576 characters"));
+        assertThat(logs.events(LogEvent.RECORD_FAILED)).singleElement().satisfies(line -> assertThat(line)
+                .containsEntry("reason", FailureReason.INVALID_MESSAGE.wireName()).containsEntry("detail", "body is longer than 1048576 characters"));
         assertThat(ledger.snapshots(overLimitMessage.request().requestLogId())).isZero();
         assertGoodMessagesWrittenAndPublishedOnce(List.of(atLimit));
         assertThat(logs.text()).as("bodies are never logged").doesNotContain("padpadpadpad");

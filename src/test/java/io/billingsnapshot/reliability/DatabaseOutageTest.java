@@ -7,7 +7,9 @@ import static org.assertj.core.api.Assertions.within;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import io.billingsnapshot.BillingSnapshotHandler;
 import io.billingsnapshot.billing.QuotaDelta;
+import io.billingsnapshot.config.EnvVars;
 import io.billingsnapshot.testing.BillingFixture;
+import io.billingsnapshot.testing.HandlerFactory;
 import io.billingsnapshot.testing.MutableClock;
 import io.billingsnapshot.testing.RecordingMetrics;
 import io.billingsnapshot.testing.RestartablePostgres;
@@ -46,7 +48,7 @@ class DatabaseOutageTest {
     private String deltaQueueUrl;
     private final MutableClock clock = new MutableClock(BillingFixture.NOW);
     private final RecordingMetrics metrics = new RecordingMetrics();
-    private WiredHandler wired;
+    private final HandlerFactory functions = new HandlerFactory();
     private BillingSnapshotHandler handler;
 
     @BeforeEach
@@ -56,17 +58,16 @@ class DatabaseOutageTest {
         deltaQueueUrl = SQS.createQueue("quota-deltas-" + UUID.randomUUID());
         Map<String, String> env = postgres.environment(SQS, deltaQueueUrl);
         env.put("OUTBOX_LEASE_SECONDS", "60");
-        // Record by record: these tests pin the per-message path's partial progress; the
-        // set-based path's all-or-nothing is FastPathReliabilityTest's.
-        env.put("FAST_PATH_MIN_BATCH_SIZE", "0");
-        wired = new WiredHandler(env, SQS, clock, () -> metrics);
-        handler = wired.handler;
+        // Sets of one: these tests pin their partial progress; the all-or-nothing of a whole
+        // batch is WholeBatchReliabilityTest's.
+        env.put(EnvVars.WHOLE_BATCH_MIN_SIZE, "0");
+        handler = functions.billing(env, SQS.client(), () -> metrics, clock).handler();
     }
 
     @AfterEach
     void tearDown() {
         ledger.close();
-        wired.close();
+        functions.close();
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.billingsnapshot.reliability;
 
+import io.billingsnapshot.testing.BillingFixture;
 import io.billingsnapshot.testing.BillingFixture.Request;
 import io.billingsnapshot.testing.TestDatabase;
 import java.sql.Connection;
@@ -26,16 +27,8 @@ final class Ledger implements AutoCloseable {
 
     /** A ledger of a database of the test's own, with gpt-4o priced as BillingFixture prices it. */
     static Ledger withPrices(TestDatabase.Db db) {
-        Ledger ledger = new Ledger(db);
-        ledger.seedPrices();
-        return ledger;
-    }
-
-    /** gpt-4o at $2 and $8 per million tokens, as BillingFixture seeds it. */
-    private void seedPrices() {
-        execute("""
-                INSERT INTO billing_model_prices (model, input_price_per_million, output_price_per_million, source)
-                VALUES ('gpt-4o', 2, 8, 'litellm')""");
+        BillingFixture.seedPrices(db);
+        return new Ledger(db);
     }
 
     /** A request log with a fresh user, API key and upstream (multipliers 1). */

@@ -2,8 +2,10 @@ package io.billingsnapshot.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.billingsnapshot.BillingSnapshotHandler;
 import io.billingsnapshot.billing.Adjustment;
 import io.billingsnapshot.billing.QuotaDelta;
+import io.billingsnapshot.logging.LogEvent;
 import io.billingsnapshot.metrics.Gauge;
 import io.billingsnapshot.quota.DeltaJson;
 import io.billingsnapshot.testing.BillingFixture;
@@ -35,7 +37,7 @@ class PoisonDeltaTest {
 
     private BillingFixture fixture;
     private RecordingMetrics.Factory metrics;
-    private WiredHandler wired;
+    private BillingSnapshotHandler handler;
     private CapturedLogs logs;
 
     @BeforeEach
@@ -44,14 +46,13 @@ class PoisonDeltaTest {
         metrics = RecordingMetrics.factory();
         Map<String, String> env = new HashMap<>(fixture.environment());
         env.put("OUTBOX_SWEEP_LIMIT", "1");
-        wired = new WiredHandler(env, fixture.sqs, Clock.fixed(NOW, ZoneOffset.UTC), metrics);
+        handler = fixture.functions.billing(env, fixture.sqs.client(), metrics, Clock.fixed(NOW, ZoneOffset.UTC)).handler();
         logs = CapturedLogs.start();
     }
 
     @AfterEach
     void tearDown() {
         logs.close();
-        wired.close();
         fixture.close();
     }
 
@@ -69,7 +70,7 @@ class PoisonDeltaTest {
         assertThat(fixture.count("SELECT count(*) FROM billing_quota_delta_outbox")).isEqualTo(1);
         assertThat(metrics.last().gauge(Gauge.OUTBOX_QUARANTINED)).hasValue(1);
         assertThat(metrics.last().gauge(Gauge.OUTBOX_PENDING)).as("a set-aside delta is not pending").hasValue(0);
-        assertThat(logs.events("delta_quarantined")).singleElement().satisfies(line -> assertThat(line)
+        assertThat(logs.events(LogEvent.DELTA_QUARANTINED)).singleElement().satisfies(line -> assertThat(line)
                 .containsEntry("deltaId", poison.toString()).containsEntry("level", "ERROR"));
     }
 
@@ -87,7 +88,7 @@ class PoisonDeltaTest {
     }
 
     private void sweep() {
-        wired.handler.handleRequest(SqsEvents.of(List.of()), null);
+        handler.handleRequest(SqsEvents.of(List.of()), null);
     }
 
     private static QuotaDelta delta(String currency) {

@@ -5,15 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import io.billingsnapshot.BillingSnapshotHandler;
-import io.billingsnapshot.Wiring;
 import io.billingsnapshot.billing.QuotaDelta;
-import io.billingsnapshot.Config;
-import io.billingsnapshot.db.DatabaseConnections;
 import io.billingsnapshot.db.JdbcEndpoint;
 import io.billingsnapshot.metrics.Gauge;
-import io.billingsnapshot.quota.SqsDeltaPublisher;
 import io.billingsnapshot.testing.BillingFixture;
 import io.billingsnapshot.testing.FakeLambdaContext;
+import io.billingsnapshot.testing.HandlerFactory;
 import io.billingsnapshot.testing.RecordingMetrics;
 import io.billingsnapshot.testing.SqsEvents;
 import io.billingsnapshot.testing.SqsRecord;
@@ -54,6 +51,7 @@ class StalledDependencyTest {
     private final Clock clock = Clock.systemUTC();
     private BillingFixture fixture;
     private Ledger ledger;
+    private final HandlerFactory functions = new HandlerFactory();
     private final List<AutoCloseable> closeAfter = new ArrayList<>();
 
     @BeforeEach
@@ -64,6 +62,7 @@ class StalledDependencyTest {
 
     @AfterEach
     void tearDown() throws Exception {
+        functions.close();
         for (AutoCloseable c : closeAfter) {
             c.close();
         }
@@ -184,11 +183,7 @@ class StalledDependencyTest {
     }
 
     private BillingSnapshotHandler handler(Map<String, String> env, SqsClient sqs, RecordingMetrics.Factory metrics) {
-        Config config = Config.fromEnvironment(env);
-        DatabaseConnections connections = closing(new DatabaseConnections(config.database()));
-        closing(sqs);
-        return new BillingSnapshotHandler(Wiring.create(config, connections,
-                new SqsDeltaPublisher(sqs, config.quotaDeltaQueueUrl()), metrics, clock, UUID::randomUUID), clock);
+        return functions.billing(env, sqs, metrics, clock).handler();
     }
 
     private static SqsClient sqsClientTo(StallingEndpoint endpoint) {

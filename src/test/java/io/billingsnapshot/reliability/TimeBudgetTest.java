@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import io.billingsnapshot.BillingSnapshotHandler;
 import io.billingsnapshot.billing.QuotaDelta;
+import io.billingsnapshot.config.EnvVars;
+import io.billingsnapshot.logging.LogEvent;
+import io.billingsnapshot.processing.FailureReason;
 import io.billingsnapshot.testing.Await;
 import io.billingsnapshot.testing.BillingFixture;
 import io.billingsnapshot.testing.FakeLambdaContext;
@@ -38,7 +41,6 @@ class TimeBudgetTest {
     private final MutableClock clock = new MutableClock(Instant.now());
     private BillingFixture fixture;
     private Ledger ledger;
-    private WiredHandler wired;
     private BillingSnapshotHandler handler;
     private CapturedLogs logs;
 
@@ -48,11 +50,10 @@ class TimeBudgetTest {
         ledger = new Ledger(fixture.db);
         Map<String, String> env = new HashMap<>(fixture.environment());
         env.put("DEADLINE_RESERVE_MILLIS", Long.toString(RESERVE.toMillis()));
-        // Record by record: these tests pin the per-message path's partial progress; the
-        // set-based path's all-or-nothing is FastPathReliabilityTest's.
-        env.put("FAST_PATH_MIN_BATCH_SIZE", "0");
-        wired = new WiredHandler(env, fixture.sqs, clock, () -> fixture.metrics);
-        handler = wired.handler;
+        // Sets of one: these tests pin their partial progress; the all-or-nothing of a whole
+        // batch is WholeBatchReliabilityTest's.
+        env.put(EnvVars.WHOLE_BATCH_MIN_SIZE, "0");
+        handler = fixture.functions.billing(env, fixture.sqs.client(), () -> fixture.metrics, clock).handler();
         SlowInserts.install(fixture.db);
         // A warm execution environment: the connection is open before the timed invocation.
         handler.handleRequest(SqsEvents.of(List.of()), FakeLambdaContext.startingNow(PLENTY, clock));
@@ -63,7 +64,6 @@ class TimeBudgetTest {
     void tearDown() {
         logs.close();
         ledger.close();
-        wired.close();
         fixture.close();
     }
 
@@ -88,7 +88,8 @@ class TimeBudgetTest {
 
         assertThat(answered).as("answered before the timeout").isBefore(context.deadline());
         assertThat(failedIds(response)).containsExactly("m2", "m3", "m4", "m5");
-        assertThat(logs.events("record_failed")).extracting(line -> line.get("reason")).containsOnly("deadline_reached");
+        assertThat(logs.events(LogEvent.RECORD_FAILED)).extracting(line -> line.get("reason"))
+                .containsOnly(FailureReason.DEADLINE_REACHED.wireName());
         List<QuotaDelta> published = fixture.drainDeltas();
         for (GoodMessage done : messages.subList(0, 2)) {
             assertThat(ledger.finalCost(done.request().requestLogId())).isEqualTo(done.cost().doubleValue());

@@ -3,13 +3,9 @@ package io.billingsnapshot.rerate;
 import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
 import com.amazonaws.services.lambda.runtime.serialization.factories.JacksonFactory;
 import io.billingsnapshot.RerateHandler;
-import io.billingsnapshot.Wiring;
 import io.billingsnapshot.billing.Adjustment;
 import io.billingsnapshot.billing.QuotaDelta;
-import io.billingsnapshot.Config;
-import io.billingsnapshot.db.DatabaseConnections;
 import io.billingsnapshot.metrics.RerateMetrics;
-import io.billingsnapshot.quota.SqsDeltaPublisher;
 import io.billingsnapshot.testing.BillingFixture;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -31,7 +27,6 @@ import java.util.TreeMap;
 import java.util.UUID;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
-import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * The billing fixture (a real PostgreSQL and SQS queue) plus re-rate handlers wired to them the
@@ -46,7 +41,6 @@ final class RerateFixture implements AfterEachCallback {
 
     final BillingFixture billing = new BillingFixture();
     final ByteArrayOutputStream emf = new ByteArrayOutputStream();
-    private final List<AutoCloseable> opened = new ArrayList<>();
 
     /** A re-rate handler as Lambda builds it, with this clock and chunk size. */
     RerateHandler handler(Clock clock, int chunkRows) {
@@ -57,15 +51,9 @@ final class RerateFixture implements AfterEachCallback {
     RerateHandler handler(Clock clock, int chunkRows, Map<String, String> environment) {
         Map<String, String> env = billing.environment();
         env.putAll(environment);
-        Config config = Config.fromEnvironment(env);
-        DatabaseConnections connections = new DatabaseConnections(config.database());
-        SqsClient sqs = billing.sqs.client();
-        opened.add(connections);
-        opened.add(sqs);
-        return new RerateHandler(Wiring.rerater(config, connections,
-                new SqsDeltaPublisher(sqs, billing.deltaQueueUrl),
+        return billing.functions.rerate(env, billing.sqs.client(),
                 RerateMetrics.emf("BillingSnapshotTest", new PrintStream(emf, true, StandardCharsets.UTF_8), clock),
-                clock, UUID::randomUUID, chunkRows), clock);
+                clock, chunkRows);
     }
 
     /** The payload as the Lambda runtime hands it to the handler. */
@@ -161,10 +149,7 @@ final class RerateFixture implements AfterEachCallback {
     }
 
     @Override
-    public void afterEach(ExtensionContext context) throws Exception {
-        for (AutoCloseable c : opened) {
-            c.close();
-        }
+    public void afterEach(ExtensionContext context) {
         billing.close();
     }
 

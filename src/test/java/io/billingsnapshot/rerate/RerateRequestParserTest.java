@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.billingsnapshot.store.SnapshotRange;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -52,7 +53,7 @@ class RerateRequestParserTest {
         assertThat(request.models()).containsExactlyInAnyOrder("gpt-4o", "claude-sonnet-4");
         assertThat(request.onlyUnbilled()).isTrue();
         assertThat(request.dryRun()).isFalse();
-        assertThat(request.after()).contains(new RerateCursor(Instant.parse("2026-11-01T10:00:00.123456Z"),
+        assertThat(request.after()).contains(new SnapshotRange.Key(Instant.parse("2026-11-01T10:00:00.123456Z"),
                 UUID.fromString("cccccccc-0000-0000-0000-000000000002")));
     }
 
@@ -90,7 +91,7 @@ class RerateRequestParserTest {
     void aCursorAtTheStartOfTheRangeIsInsideIt() {
         RerateRequest request = parse("{" + RANGE + ", \"after\": \"2026-11-01T00:00:00Z/cccccccc-0000-0000-0000-000000000002\"}");
 
-        assertThat(request.after()).map(RerateCursor::billedAt).contains(request.from());
+        assertThat(request.after()).map(SnapshotRange.Key::billedAt).contains(request.from());
     }
 
     @Test

@@ -10,6 +10,7 @@ import io.billingsnapshot.billing.ModelCatalog;
 import io.billingsnapshot.billing.Multipliers;
 import io.billingsnapshot.billing.QuotaDeltaCalculator;
 import io.billingsnapshot.billing.Snapshot;
+import io.billingsnapshot.store.SnapshotRange;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -64,7 +65,7 @@ class RerateTallyTest {
     @Test
     void theResponseHasTheContractsFieldsWithPlainAmounts() {
         UUID key = UUID.fromString("aaaaaaaa-0000-0000-0000-000000000001");
-        RerateCursor next = new RerateCursor(Instant.parse("2026-11-30T10:00:00.000001Z"),
+        SnapshotRange.Key next = new SnapshotRange.Key(Instant.parse("2026-11-30T10:00:00.000001Z"),
                 UUID.fromString("cccccccc-0000-0000-0000-000000000002"));
         RerateReport report = new RerateReport(5, 2, 1, 1, List.of(
                 new Adjustment(Scope.API_KEY, key, new BigDecimal("2.4210000000")),

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.billingsnapshot.billing.Adjustment;
 import io.billingsnapshot.billing.QuotaDelta;
+import io.billingsnapshot.processing.FailureReason;
 import io.billingsnapshot.quota.DeltaPublisher;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -34,8 +35,9 @@ class ChaosSoakTest {
 
     /** The failures the injected faults cause; any other reason on a good message is a bug. */
     static final Set<String> FAULT_REASONS = Set.of("invocation threw SimulatedLambdaTimeout",
-            "database_connection_lost", "database_unavailable", "delta_publish_failed",
-            "earlier_message_in_group_failed", ChaosSoak.UNLOGGED_FAILURE);
+            FailureReason.DATABASE_CONNECTION_LOST.wireName(), FailureReason.DATABASE_UNAVAILABLE.wireName(),
+            FailureReason.DELTA_PUBLISH_FAILED.wireName(), FailureReason.EARLIER_MESSAGE_IN_GROUP_FAILED.wireName(),
+            ChaosSoak.UNLOGGED_FAILURE);
 
     static IntStream runs() {
         return IntStream.rangeClosed(1, Integer.getInteger("soak.repeat", 1));

@@ -3,17 +3,12 @@ package io.billingsnapshot.testing;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import io.billingsnapshot.BillingSnapshotHandler;
-import io.billingsnapshot.Wiring;
 import io.billingsnapshot.billing.QuotaDelta;
-import io.billingsnapshot.Config;
-import io.billingsnapshot.db.DatabaseConnections;
-import io.billingsnapshot.quota.SqsDeltaPublisher;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -26,9 +21,9 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * A real database and a real SQS queue with gateway rows seeded, and handlers wired to them
- * the way Lambda wires the function (only the clock and the metrics are the test's). As a
- * {@code @RegisterExtension} field it is made fresh for each test and closed after it. The
- * queue is its own, on the run's one SQS server ({@link TestSqs#shared()}).
+ * the way Lambda wires the function ({@link #functions}: only the clock and the metrics are the
+ * test's). As a {@code @RegisterExtension} field it is made fresh for each test and closed after
+ * it. The queue is its own, on the run's one SQS server ({@link TestSqs#shared()}).
  */
 public final class BillingFixture implements AutoCloseable, AfterEachCallback {
 
@@ -40,8 +35,9 @@ public final class BillingFixture implements AutoCloseable, AfterEachCallback {
     public final String deltaQueueUrl;
     private final String deltaQueueName = "quota-deltas-" + UUID.randomUUID();
     public final RecordingMetrics metrics = new RecordingMetrics();
+    /** Makes this test's handlers; closed with the fixture. */
+    public final HandlerFactory functions = new HandlerFactory();
     private final SqsClient sqsClient;
-    private final List<DatabaseConnections> opened = new ArrayList<>();
 
     public BillingFixture() {
         db = TestDatabase.server().createDatabase();
@@ -49,7 +45,11 @@ public final class BillingFixture implements AutoCloseable, AfterEachCallback {
         sqs.resume(); // a test before this one may have stopped it
         deltaQueueUrl = sqs.createQueue(deltaQueueName);
         sqsClient = sqs.client();
-        // $2 per million input tokens, $8 per million output tokens.
+        seedPrices(db);
+    }
+
+    /** {@value #MODEL} at $2 per million input tokens and $8 per million output tokens. */
+    public static void seedPrices(TestDatabase.Db db) {
         db.execute("""
                 INSERT INTO billing_model_prices (model, input_price_per_million, output_price_per_million, source)
                 VALUES (?, 2, 8, 'litellm')""", MODEL);
@@ -67,11 +67,7 @@ public final class BillingFixture implements AutoCloseable, AfterEachCallback {
     }
 
     public BillingSnapshotHandler handler(Clock clock) {
-        Config config = Config.fromEnvironment(environment());
-        DatabaseConnections connections = new DatabaseConnections(config.database());
-        opened.add(connections);
-        return new BillingSnapshotHandler(Wiring.create(config, connections,
-                new SqsDeltaPublisher(sqsClient, deltaQueueUrl), () -> metrics, clock, UUID::randomUUID), clock);
+        return functions.billing(environment(), sqs.client(), () -> metrics, clock).handler();
     }
 
     public UUID insert(String table) {
@@ -217,7 +213,7 @@ public final class BillingFixture implements AutoCloseable, AfterEachCallback {
 
     @Override
     public void close() {
-        opened.forEach(DatabaseConnections::close);
+        functions.close();
         sqsClient.close();
     }
 }

@@ -7,33 +7,32 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import io.billingsnapshot.metrics.Metric;
-import io.billingsnapshot.quota.SqsDeltaPublisher;
 import io.billingsnapshot.testing.BillingFixture;
 import io.billingsnapshot.testing.BillingFixture.Request;
-import io.billingsnapshot.testing.Path;
+import io.billingsnapshot.testing.BillingFunction;
+import io.billingsnapshot.testing.FakeLambdaContext;
+import io.billingsnapshot.testing.Granularity;
 import java.sql.Connection;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** A batch that cannot finish before its stop time stops cleanly: records reported failed, nothing written. */
-class FastPathDeadlineTest {
+class WholeBatchDeadlineTest {
 
     private BillingFixture fixture;
-    private Path.Function function;
+    private BillingFunction function;
 
     @BeforeEach
     void setUp() {
         fixture = new BillingFixture();
-        Map<String, String> env = new HashMap<>(fixture.environment());
+        Map<String, String> env = Granularity.WHOLE_BATCH.environment(fixture.environment());
         env.put("DEADLINE_RESERVE_MILLIS", "200");
-        function = Path.SET_BASED.function(env, new SqsDeltaPublisher(fixture.sqs.client(), fixture.deltaQueueUrl),
-                fixture.metrics, Clock.systemUTC());
+        function = fixture.functions.billing(env, fixture.sqs.client(), () -> fixture.metrics, Clock.systemUTC());
     }
 
     @AfterEach
@@ -59,9 +58,9 @@ class FastPathDeadlineTest {
                 ps.executeQuery().close();
             }
             Instant start = Instant.now();
-            response = function.handle(event(
+            response = function.handler().handleRequest(event(
                     record("locked", locked.body("2026-11-30T11:00:00Z")),
-                    record("free", free.body("2026-11-30T11:00:00Z"))), start.plusMillis(1_700));
+                    record("free", free.body("2026-11-30T11:00:00Z"))), timeoutAt(start.plusMillis(1_700)));
             took = Duration.between(start, Instant.now());
             holder.rollback();
         }
@@ -80,11 +79,16 @@ class FastPathDeadlineTest {
         Request a = fixture.request();
         Request b = fixture.request();
 
-        SQSBatchResponse response = function.handle(event(
+        SQSBatchResponse response = function.handler().handleRequest(event(
                 record("a", a.body("2026-11-30T11:00:00Z")), record("b", b.body("2026-11-30T11:00:00Z"))),
-                Instant.now().plusMillis(100));
+                timeoutAt(Instant.now().plusMillis(100)));
 
         assertThat(failedIds(response)).containsExactly("a", "b");
         assertThat(fixture.count("SELECT count(*) FROM request_billing_snapshots")).isZero();
+    }
+
+    /** A Lambda context whose invocation times out at {@code deadline}. */
+    private static FakeLambdaContext timeoutAt(Instant deadline) {
+        return new FakeLambdaContext("deadline-test", deadline, Clock.systemUTC());
     }
 }

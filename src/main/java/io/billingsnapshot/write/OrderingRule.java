@@ -1,4 +1,4 @@
-package io.billingsnapshot.processing;
+package io.billingsnapshot.write;
 
 import java.time.Instant;
 import java.util.ArrayList;

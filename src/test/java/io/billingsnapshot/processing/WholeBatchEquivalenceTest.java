@@ -8,9 +8,9 @@ import io.billingsnapshot.billing.Adjustment;
 import io.billingsnapshot.billing.QuotaDelta;
 import io.billingsnapshot.metrics.Metric;
 import io.billingsnapshot.quota.DeltaJson;
-import io.billingsnapshot.quota.SqsDeltaPublisher;
 import io.billingsnapshot.testing.FunctionEnvironment;
-import io.billingsnapshot.testing.Path;
+import io.billingsnapshot.testing.Granularity;
+import io.billingsnapshot.testing.HandlerFactory;
 import io.billingsnapshot.testing.RandomWorld;
 import io.billingsnapshot.testing.RecordingMetrics;
 import io.billingsnapshot.testing.TestDatabase;
@@ -45,7 +45,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * <p>Seeded with {@code java.util.Random}; a failure names the seed that rebuilds its world as
  * the first try: {@code -Dequivalence.seed=<seed>}; {@code -Dequivalence.tries=<n>} runs more.
  */
-class SetBasedEquivalenceTest {
+class WholeBatchEquivalenceTest {
 
     private static final int TRIES = Integer.getInteger("equivalence.tries", 30);
     private static final Clock CLOCK = Clock.fixed(RandomWorld.NOW, ZoneOffset.UTC);
@@ -53,27 +53,27 @@ class SetBasedEquivalenceTest {
     @RegisterExtension
     static final TestSqs SQS = TestSqs.perClass();
 
-    private static Side perMessage;
-    private static Side setBased;
+    private static Side setsOfOne;
+    private static Side wholeBatch;
 
-    /** One path with its own database and quota queue. */
-    private record Side(Path path, TestDatabase.Db db, Connection setup, String queue) {
+    /** One granularity with its own database and quota queue. */
+    private record Side(Granularity granularity, TestDatabase.Db db, Connection setup, String queue) {
     }
 
     @BeforeAll
     static void start() throws SQLException {
-        perMessage = side(Path.PER_MESSAGE);
-        setBased = side(Path.SET_BASED);
+        setsOfOne = side(Granularity.SETS_OF_ONE);
+        wholeBatch = side(Granularity.WHOLE_BATCH);
     }
 
     @AfterAll
     static void stop() throws SQLException {
-        perMessage.setup().close();
-        setBased.setup().close();
+        setsOfOne.setup().close();
+        wholeBatch.setup().close();
     }
 
     @Test
-    void bothPathsWriteTheSameRowsAnswerTheSameAndMoveQuotaTheSame() throws Exception {
+    void bothGranularitiesWriteTheSameRowsAnswerTheSameAndMoveQuotaTheSame() throws Exception {
         long seed = Long.getLong("equivalence.seed", new Random().nextLong());
         for (int t = 0; t < TRIES; t++) {
             long trySeed = seed + t;
@@ -88,40 +88,39 @@ class SetBasedEquivalenceTest {
     }
 
     private static void check(RandomWorld world) throws Exception {
-        world.applyTo(perMessage.setup());
-        world.applyTo(setBased.setup());
-        RecordingMetrics perMessageMetrics = new RecordingMetrics();
-        RecordingMetrics setBasedMetrics = new RecordingMetrics();
+        world.applyTo(setsOfOne.setup());
+        world.applyTo(wholeBatch.setup());
+        RecordingMetrics setsOfOneMetrics = new RecordingMetrics();
+        RecordingMetrics wholeBatchMetrics = new RecordingMetrics();
 
         List<SQSEvent> events = world.events();
         for (int b = 0; b < events.size(); b++) {
             if (b > 0) {
-                world.applyCatalogChangesTo(perMessage.setup());
-                world.applyCatalogChangesTo(setBased.setup());
+                world.applyCatalogChangesTo(setsOfOne.setup());
+                world.applyCatalogChangesTo(wholeBatch.setup());
             }
-            List<String> perMessageFailed = run(perMessage, events.get(b), perMessageMetrics);
-            List<String> setBasedFailed = run(setBased, events.get(b), setBasedMetrics);
-            assertThat(setBasedFailed).as("response to batch " + b).isEqualTo(perMessageFailed);
+            List<String> setsOfOneFailed = run(setsOfOne, events.get(b), setsOfOneMetrics);
+            List<String> wholeBatchFailed = run(wholeBatch, events.get(b), wholeBatchMetrics);
+            assertThat(wholeBatchFailed).as("response to batch " + b).isEqualTo(setsOfOneFailed);
         }
         if (!world.skipsRows()) {
-            assertThat(setBasedMetrics.counted(Metric.SET_SPLITS)).as("every batch one set").isZero();
+            assertThat(wholeBatchMetrics.counted(Metric.SET_SPLITS)).as("every batch one set").isZero();
         }
-        assertThat(snapshots(setBased)).as("snapshot rows").isEqualTo(snapshots(perMessage));
-        assertThat(netQuota(setBased)).as("net quota per key and upstream").isEqualTo(netQuota(perMessage));
+        assertThat(snapshots(wholeBatch)).as("snapshot rows").isEqualTo(snapshots(setsOfOne));
+        assertThat(netQuota(wholeBatch)).as("net quota per key and upstream").isEqualTo(netQuota(setsOfOne));
         for (Metric metric : List.of(Metric.MESSAGES_PROCESSED, Metric.SNAPSHOTS_WRITTEN, Metric.STALE_MESSAGES,
                 Metric.INVALID_MESSAGES, Metric.BATCH_ITEM_FAILURES)) {
-            assertThat(setBasedMetrics.counted(metric)).as(metric.metricName()).isEqualTo(perMessageMetrics.counted(metric));
+            assertThat(wholeBatchMetrics.counted(metric)).as(metric.metricName()).isEqualTo(setsOfOneMetrics.counted(metric));
         }
-        for (Side side : List.of(perMessage, setBased)) {
+        for (Side side : List.of(setsOfOne, wholeBatch)) {
             assertThat(count(side, "SELECT count(*) FROM billing_quota_delta_outbox")).as("outbox left").isZero();
         }
     }
 
     private static List<String> run(Side side, SQSEvent event, RecordingMetrics metrics) {
-        Map<String, String> env = FunctionEnvironment.local(side.db(), SQS, side.queue());
-        try (Path.Function function = side.path().function(env, new SqsDeltaPublisher(SQS.sqs(), side.queue()), metrics,
-                CLOCK)) {
-            return failedIds(function.handle(event));
+        Map<String, String> env = side.granularity().environment(FunctionEnvironment.local(side.db(), SQS, side.queue()));
+        try (HandlerFactory functions = new HandlerFactory()) {
+            return failedIds(functions.billing(env, SQS.client(), () -> metrics, CLOCK).handle(event));
         }
     }
 
@@ -176,8 +175,8 @@ class SetBasedEquivalenceTest {
         }
     }
 
-    private static Side side(Path path) throws SQLException {
+    private static Side side(Granularity granularity) throws SQLException {
         TestDatabase.Db db = TestDatabase.server().createDatabase();
-        return new Side(path, db, db.connect(), SQS.createQueue("deltas-" + path.name().toLowerCase(Locale.ROOT)));
+        return new Side(granularity, db, db.connect(), SQS.createQueue("deltas-" + granularity.name().toLowerCase(Locale.ROOT)));
     }
 }

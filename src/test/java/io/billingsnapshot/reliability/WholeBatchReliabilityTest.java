@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import io.billingsnapshot.BillingSnapshotHandler;
 import io.billingsnapshot.billing.QuotaDelta;
+import io.billingsnapshot.config.EnvVars;
 import io.billingsnapshot.testing.FakeLambdaContext;
+import io.billingsnapshot.testing.HandlerFactory;
 import io.billingsnapshot.testing.RecordingMetrics;
 import io.billingsnapshot.testing.RestartablePostgres;
 import io.billingsnapshot.testing.SqsEvents;
@@ -25,11 +27,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The set-based path under the faults {@link DatabaseOutageTest} and {@link TimeBudgetTest}
- * put the per-message path through: a batch is one transaction, so it ends all written or
+ * Whole batches under the faults {@link DatabaseOutageTest} and {@link TimeBudgetTest} put
+ * sets of one through: a batch is one transaction, so it ends all written or
  * nothing written, and the redelivery writes and publishes every message once.
  */
-class FastPathReliabilityTest {
+class WholeBatchReliabilityTest {
 
     private static final Duration RESERVE = Duration.ofMillis(1_500);
 
@@ -44,7 +46,7 @@ class FastPathReliabilityTest {
     private TestDatabase.Db db;
     private Ledger ledger;
     private String deltaQueueUrl;
-    private WiredHandler wired;
+    private final HandlerFactory functions = new HandlerFactory();
     private BillingSnapshotHandler handler;
 
     @BeforeEach
@@ -54,16 +56,15 @@ class FastPathReliabilityTest {
         deltaQueueUrl = SQS.createQueue("quota-deltas-" + UUID.randomUUID());
         Map<String, String> env = postgres.environment(SQS, deltaQueueUrl);
         env.put("DEADLINE_RESERVE_MILLIS", Long.toString(RESERVE.toMillis()));
-        env.put("FAST_PATH_MIN_BATCH_SIZE", "2");
-        wired = new WiredHandler(env, SQS, clock, () -> metrics);
-        handler = wired.handler;
+        env.put(EnvVars.WHOLE_BATCH_MIN_SIZE, "2");
+        handler = functions.billing(env, SQS.client(), () -> metrics, clock).handler();
         SlowInserts.install(db);
     }
 
     @AfterEach
     void tearDown() {
         ledger.close();
-        wired.close();
+        functions.close();
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.billingsnapshot.processing;
+package io.billingsnapshot.write;
 
 import io.billingsnapshot.billing.BilledAmount;
 import io.billingsnapshot.billing.QuotaDelta;
@@ -6,6 +6,7 @@ import io.billingsnapshot.billing.QuotaDeltaCalculator;
 import io.billingsnapshot.billing.Snapshot;
 import io.billingsnapshot.quota.Outbox;
 import io.billingsnapshot.store.SnapshotRows;
+import io.billingsnapshot.time.Deadline;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;

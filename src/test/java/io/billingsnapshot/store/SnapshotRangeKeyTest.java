@@ -1,4 +1,4 @@
-package io.billingsnapshot.rerate;
+package io.billingsnapshot.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -8,21 +8,21 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class RerateCursorTest {
+class SnapshotRangeKeyTest {
 
     private static final UUID ID = UUID.fromString("cccccccc-0000-0000-0000-000000000002");
 
     @Test
     void itsTextNamesTheRowAndReadsBack() {
-        RerateCursor cursor = new RerateCursor(Instant.parse("2026-11-30T10:00:00.123456Z"), ID);
+        SnapshotRange.Key cursor = new SnapshotRange.Key(Instant.parse("2026-11-30T10:00:00.123456Z"), ID);
 
         assertThat(cursor).hasToString("2026-11-30T10:00:00.123456Z/cccccccc-0000-0000-0000-000000000002");
-        assertThat(RerateCursor.parse(cursor.toString())).contains(cursor);
+        assertThat(SnapshotRange.Key.parse(cursor.toString())).contains(cursor);
     }
 
     @Test
     void itKeepsTheColumnsPrecision() {
-        RerateCursor cursor = new RerateCursor(Instant.parse("2026-11-30T10:00:00.1234567Z"), ID);
+        SnapshotRange.Key cursor = new SnapshotRange.Key(Instant.parse("2026-11-30T10:00:00.1234567Z"), ID);
 
         assertThat(cursor.billedAt()).isEqualTo(Instant.parse("2026-11-30T10:00:00.123456Z"));
     }
@@ -31,7 +31,7 @@ class RerateCursorTest {
     @ValueSource(strings = {"", "/", "2026-11-30T10:00:00Z", "cccccccc-0000-0000-0000-000000000002",
             "2026-11-30T10:00:00Z/", "2026-11-30T10:00:00Z/zzz", "2026-11-30 10:00:00Z/cccccccc-0000-0000-0000-000000000002",
             "2026-11-30T10:00:00Z/cccccccc-0-0-0-2"})
-    void anythingElseIsNoCursor(String text) {
-        assertThat(RerateCursor.parse(text)).isEmpty();
+    void anythingElseIsNoKey(String text) {
+        assertThat(SnapshotRange.Key.parse(text)).isEmpty();
     }
 }

@@ -1,13 +1,13 @@
-package io.billingsnapshot.processing;
+package io.billingsnapshot.time;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 
-/** When record processing must stop, and how long a statement may still wait. */
+/** When a set of records or a re-rate chunk must stop, and how long its next statement may wait. */
 public final class Deadline {
 
-    /** The set reached its stop time before a statement that may wait. */
+    /** The stop time came before a statement that may wait. */
     public static final class OutOfTime extends Exception {
         OutOfTime() {
             super("deadline reached", null, false, false);

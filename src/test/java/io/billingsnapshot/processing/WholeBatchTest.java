@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The engine on a whole batch: what it writes, what it publishes, what fails alone. */
-class SetBasedBatchTest {
+class WholeBatchTest {
 
     @RegisterExtension
     final BillingFixture fixture = new BillingFixture();

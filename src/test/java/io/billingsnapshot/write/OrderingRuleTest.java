@@ -1,4 +1,4 @@
-package io.billingsnapshot.processing;
+package io.billingsnapshot.write;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
