@@ -14,14 +14,16 @@ import java.util.regex.Pattern;
  * <p>It knows as much of the policy language as this stack's policies use: Allow and Deny,
  * Action and Resource with {@code *} and {@code ?}, Principal {@code "*"} or IAM ARNs, and the
  * condition operators String(Not)Equals, String(Not)Like, Arn(Not)Equals, Arn(Not)Like and Bool
- * over {@code aws:PrincipalArn} and {@code aws:SecureTransport}. Anything else (NotPrincipal,
- * NotAction, another operator or key, a cross-account or service principal) throws rather than
- * guessing, so a policy the evaluator does not understand fails the test that reads it.
+ * over {@code aws:PrincipalArn}, {@code aws:PrincipalIsAWSService} and {@code aws:SecureTransport}
+ * (a key a request does not carry matches no value: a negated operator holds, any other does not).
+ * Anything else (NotPrincipal, NotAction, another operator or key, a cross-account principal, a
+ * {@code Service} principal element) throws rather than guessing, so a policy the evaluator does not understand fails the test that reads it.
  */
 final class PolicyEvaluator {
 
     static final String PRINCIPAL_ARN = "aws:PrincipalArn";
     static final String SECURE_TRANSPORT = "aws:SecureTransport";
+    static final String PRINCIPAL_IS_AWS_SERVICE = "aws:PrincipalIsAWSService";
 
     private static final Pattern ANY = Pattern.compile("[*?]");
 
@@ -29,20 +31,32 @@ final class PolicyEvaluator {
         ALLOW, EXPLICIT_DENY, IMPLICIT_DENY
     }
 
-    /** One API call: who (an IAM role or user ARN of the same account), what, on what, over TLS or not. */
+    /**
+     * One API call: who (an IAM role or user ARN of the same account, or, with a null ARN, an AWS
+     * service acting on its own), what, on what, over TLS or not.
+     */
     record Request(String principalArn, String action, String resource, boolean secureTransport) {
 
         static Request tls(String principalArn, String action, String resource) {
             return new Request(principalArn, action, resource, true);
         }
 
+        /** A call an AWS service makes itself (SQS moving a message to a dead-letter queue): no principal ARN. */
+        static Request byAwsService(String action, String resource) {
+            return new Request(null, action, resource, true);
+        }
+
         Request withoutTls() {
             return new Request(principalArn, action, resource, false);
         }
 
+        /** The key's value in the request's context; null when the request does not carry it. */
         private String contextValue(String key) {
             if (key.equalsIgnoreCase(PRINCIPAL_ARN)) {
                 return principalArn;
+            }
+            if (key.equalsIgnoreCase(PRINCIPAL_IS_AWS_SERVICE)) {
+                return String.valueOf(principalArn == null);
             }
             if (key.equalsIgnoreCase(SECURE_TRANSPORT)) {
                 return String.valueOf(secureTransport);
@@ -120,7 +134,7 @@ final class PolicyEvaluator {
             if ((!arn.equals("*") && !arn.startsWith("arn:")) || arn.endsWith(":root")) {
                 throw new UnsupportedOperationException("the evaluator knows only \"*\" and role or user ARNs: " + arn);
             }
-            return arn.equals("*") || arn.equals(principalArn);
+            return arn.equals("*") || (principalArn != null && arn.equals(principalArn));
         });
     }
 
@@ -142,6 +156,9 @@ final class PolicyEvaluator {
     }
 
     private static boolean holds(String operator, String actual, List<?> values) {
+        if (actual == null) {
+            return operator.contains("Not");
+        }
         return switch (operator) {
             case "StringEquals" -> values.stream().anyMatch(v -> String.valueOf(v).equals(actual));
             case "StringNotEquals" -> values.stream().noneMatch(v -> String.valueOf(v).equals(actual));

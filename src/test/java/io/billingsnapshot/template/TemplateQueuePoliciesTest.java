@@ -160,6 +160,10 @@ class TemplateQueuePoliciesTest {
         for (String anyone : List.of(INTRUDER, GATEWAY, REDRIVER, stack.function(), stack.rerate())) {
             assertThat(stack.decide(anyone, SEND, dlq)).as(anyone).isEqualTo(EXPLICIT_DENY);
         }
+        // SQS's own move of a message past maxReceiveCount is not a principal's SendMessage; should
+        // the service's move ever be evaluated against the queue policy, the deny must not stop it.
+        assertThat(PolicyEvaluator.decide(Request.byAwsService(SEND, stack.arn(dlq)),
+                List.of(Policy.resource(stack.queuePolicy(dlq))))).isNotEqualTo(EXPLICIT_DENY);
         for (String action : List.of(MOVE, RECEIVE, DELETE)) {
             assertThat(stack.decide(stack.redriver, action, dlq)).as(action).isEqualTo(ALLOW);
         }
