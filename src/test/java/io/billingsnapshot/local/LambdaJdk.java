@@ -167,14 +167,14 @@ public record LambdaJdk(Jdk jdk, int runtimeFeature, String reason) {
     }
 
     /** Whether the function runs on the Java of the runtime it is deployed on. */
-    public boolean isTheRuntimes() {
+    public boolean matchesRuntime() {
         return jdk.feature() == runtimeFeature;
     }
 
     /** The line a run prints: which JDK runs the function, and whether it is the deployed runtime's. */
     public String describe() {
         String jdkAt = String.format(Locale.ROOT, "JDK %s (%s; %s)", jdk.version(), jdk.home(), reason);
-        return isTheRuntimes()
+        return matchesRuntime()
                 ? jdkAt + ", the Java of java" + runtimeFeature + ", the runtime template.yaml deploys on"
                 : jdkAt + ": NOT the Java of java" + runtimeFeature + ", the runtime template.yaml deploys on;"
                         + " point -D" + PROPERTY + " or " + VARIABLE + " at a JDK " + runtimeFeature;

@@ -48,7 +48,7 @@ class LambdaJdkTest {
                 List.of(dir.resolve("missing"), jvms));
 
         assertThat(choice.jdk()).isEqualTo(new Jdk(newest, "25.0.10"));
-        assertThat(choice.isTheRuntimes()).isTrue();
+        assertThat(choice.matchesRuntime()).isTrue();
         assertThat(choice.describe()).startsWith("JDK 25.0.10 (" + newest + "; found in " + jvms + ")")
                 .endsWith("the Java of java25, the runtime template.yaml deploys on");
     }
@@ -65,7 +65,7 @@ class LambdaJdkTest {
                 List.of(jvms));
 
         assertThat(choice.jdk().home()).isEqualTo(jdk21);
-        assertThat(choice.isTheRuntimes()).isFalse();
+        assertThat(choice.matchesRuntime()).isFalse();
         assertThat(choice.describe()).contains("named by -Dlambda.java.home")
                 .contains("NOT the Java of java25").endsWith("at a JDK 25");
     }

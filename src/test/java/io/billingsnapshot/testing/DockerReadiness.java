@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -47,16 +48,18 @@ record DockerReadiness(boolean ready, String detail) {
 
     /** The answer of the engine Testcontainers would use (DOCKER_HOST, ~/.testcontainers.properties, the socket). */
     static DockerReadiness ofThisMachine() {
-        DockerClient client;
-        try {
-            client = DockerClientProviderStrategy.getClientForConfig(DockerClientFactory.instance().getTransportConfig());
-        } catch (RuntimeException e) {
-            return new DockerReadiness(false, "no engine answered (" + e.getMessage() + ")");
+        long started = System.nanoTime();
+        DockerReadiness readiness;
+        try (DockerClient client = DockerClientProviderStrategy.getClientForConfig(
+                DockerClientFactory.instance().getTransportConfig())) {
+            readiness = check(client, needed(System.getenv()), PULL_START_LIMIT);
+        } catch (IOException | RuntimeException e) {
+            readiness = new DockerReadiness(false, "no engine answered (" + e.getMessage() + ")");
         }
-        DockerReadiness readiness = check(client, needed(System.getenv()), PULL_START_LIMIT);
-        return readiness.ready() && Boolean.parseBoolean(System.getenv(RYUK_DISABLED))
-                ? new DockerReadiness(true, readiness.detail() + ", Ryuk off (" + RYUK_DISABLED + ")")
-                : readiness;
+        String ryuk = readiness.ready() && Boolean.parseBoolean(System.getenv(RYUK_DISABLED))
+                ? ", Ryuk off (" + RYUK_DISABLED + ")" : "";
+        return new DockerReadiness(readiness.ready(), String.format(Locale.ROOT, "%s%s (asked in %.1f s)",
+                readiness.detail(), ryuk, (System.nanoTime() - started) / 1e9));
     }
 
     /** {@code postgres:17}, and Ryuk's image when Ryuk is on, as Testcontainers names them after its substitutions. */
