@@ -90,7 +90,8 @@ public final class TestDatabase {
     private static TestDatabase startContainer() {
         List<String> command = new ArrayList<>(List.of("postgres"));
         SERVER_SETTINGS.forEach((name, value) -> command.addAll(List.of("-c", name + "=" + value)));
-        PostgreSQLContainer container = new PostgreSQLContainer("postgres:17").withCommand(command.toArray(String[]::new));
+        PostgreSQLContainer container =
+                new PostgreSQLContainer(DockerReadiness.POSTGRES).withCommand(command.toArray(String[]::new));
         container.start();
         Runtime.getRuntime().addShutdownHook(new Thread(container::stop));
         String url = "jdbc:postgresql://" + container.getHost() + ":"
