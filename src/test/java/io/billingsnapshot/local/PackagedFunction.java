@@ -35,7 +35,8 @@ import software.amazon.awssdk.utilslite.SdkInternalThreadLocal;
  * from the runtime's customer class loader as in Lambda. The client loads the handler named in
  * {@code template.yaml} with its no-arg constructor (init), fetches each event from a
  * {@link RuntimeApiEmulator}, deserialises it with Lambda's own serializer, passes a real
- * context whose deadline is the one given, and posts the serialised answer back.
+ * context whose deadline is the one given, and posts the serialised answer back. The JVM is the
+ * JDK of the Lambda runtime the template deploys on where one is installed ({@link LambdaJdk}).
  *
  * <p>The client's native part is built for Linux on x86_64 and arm64 only.
  */
@@ -83,7 +84,7 @@ final class PackagedFunction implements AutoCloseable {
         Path taskRoot = Files.createTempDirectory("lambda-task");
         Files.copy(jar, Files.createDirectory(taskRoot.resolve("lib")).resolve(jar.getFileName()));
         List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.add(LambdaJdk.ofThisBuild().jdk().java().toString());
         command.addAll(LAMBDA_JVM_FLAGS);
         command.add("-D" + NATIVE_LIBRARY_PROPERTY + "=" + copyNativeLibrary(taskRoot));
         command.addAll(List.of("-cp", runtimeClassPath(), AWSLambda.class.getName(), handler));

@@ -65,9 +65,9 @@ class TemplateTest {
     }
 
     @Test
-    void theFunctionRunsOnJava21Arm64WithSnapStartBehindAnAlias() {
+    void theFunctionRunsOnJava25Arm64WithSnapStartBehindAnAlias() {
         assertThat(function())
-                .containsEntry("Runtime", "java21")
+                .containsEntry("Runtime", "java25")
                 .containsEntry("Architectures", List.of("arm64"))
                 .containsEntry("CodeUri", ".")
                 .containsEntry("SnapStart", Map.of("ApplyOn", "PublishedVersions"))

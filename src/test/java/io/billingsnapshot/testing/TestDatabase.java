@@ -16,15 +16,15 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.testcontainers.DockerClientFactory;
 import org.testcontainers.postgresql.PostgreSQLContainer;
 
 /**
  * A real PostgreSQL for tests and local runs, started once per JVM from the first source that
  * applies ({@link TestDatabaseSource}): the server named by {@code TEST_DB_URL}, else
- * {@code postgres:17} in Docker through Testcontainers when a Docker engine answers (asked only
- * when a Docker endpoint is configured or its socket exists), else an embedded PostgreSQL 17. The
- * choice is printed once. Each {@link #createDatabase()} returns a fresh database cloned from a
+ * {@code postgres:17} in Docker through Testcontainers when a Docker engine answers and has or can
+ * pull its images (asked only when a Docker endpoint is configured or its socket exists), else an
+ * embedded PostgreSQL 17, which also replaces a container that did not start. The choice and its
+ * reason are printed once. Each {@link #createDatabase()} returns a fresh database cloned from a
  * template holding the gateway schema and our migrations, so test classes never see each other's rows.
  */
 public final class TestDatabase {
@@ -59,11 +59,21 @@ public final class TestDatabase {
     /** The shared server of this JVM, started (and given its template database) on first use. */
     public static synchronized TestDatabase server() {
         if (instance == null) {
+            long started = System.nanoTime();
             TestDatabaseSource.Choice choice =
-                    TestDatabaseSource.choose(System.getenv(), DockerEndpoint::ofThisMachine, TestDatabase::dockerAnswers);
-            instance = start(choice.source());
+                    TestDatabaseSource.choose(System.getenv(), DockerEndpoint::ofThisMachine, DockerReadiness::ofThisMachine);
+            try {
+                instance = start(choice.source());
+            } catch (RuntimeException e) {
+                if (choice.source() != TestDatabaseSource.TESTCONTAINERS) {
+                    throw e;
+                }
+                choice = TestDatabaseSource.containerFailed(choice, e);
+                instance = start(choice.source());
+            }
             instance.createTemplate();
-            System.out.printf(Locale.ROOT, "Test database: %s: %s%n", instance.description(), choice.reason());
+            System.out.printf(Locale.ROOT, "Test database: %s, ready in %.1f s: %s%n", instance.description(),
+                    (System.nanoTime() - started) / 1e9, choice.reason());
         }
         return instance;
     }
@@ -77,15 +87,11 @@ public final class TestDatabase {
         };
     }
 
-    /** Testcontainers' own check, made only where {@link DockerEndpoint} found an engine's address. */
-    private static boolean dockerAnswers() {
-        return DockerClientFactory.instance().isDockerAvailable();
-    }
-
     private static TestDatabase startContainer() {
         List<String> command = new ArrayList<>(List.of("postgres"));
         SERVER_SETTINGS.forEach((name, value) -> command.addAll(List.of("-c", name + "=" + value)));
-        PostgreSQLContainer container = new PostgreSQLContainer("postgres:17").withCommand(command.toArray(String[]::new));
+        PostgreSQLContainer container =
+                new PostgreSQLContainer(DockerReadiness.POSTGRES).withCommand(command.toArray(String[]::new));
         container.start();
         Runtime.getRuntime().addShutdownHook(new Thread(container::stop));
         String url = "jdbc:postgresql://" + container.getHost() + ":"

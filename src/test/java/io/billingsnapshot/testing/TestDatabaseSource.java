@@ -2,13 +2,13 @@ package io.billingsnapshot.testing;
 
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
  * Where the tests' shared PostgreSQL comes from, in the order Java projects expect: a server
- * the developer names, else a container when Docker is there, else a server that needs
- * nothing but Maven Central.
+ * the developer names, else a container when Docker is there and can start it, else a server
+ * that needs nothing but Maven Central. A Docker engine that cannot give a container costs the
+ * run a check of milliseconds, not Testcontainers' minutes of pull retries.
  */
 public enum TestDatabaseSource {
 
@@ -33,10 +33,11 @@ public enum TestDatabaseSource {
 
     /**
      * Looks for a Docker endpoint only when {@code TEST_DB_URL} is unset or blank, and asks Docker
-     * only when there is one ({@link DockerEndpoint}).
+     * only when there is one ({@link DockerEndpoint}); Testcontainers only when the engine there
+     * answers and has, or can pull, what the container needs ({@link DockerReadiness}).
      */
     static Choice choose(Map<String, String> environment, Supplier<Optional<String>> dockerEndpoint,
-            BooleanSupplier dockerAnswers) {
+            Supplier<DockerReadiness> dockerReadiness) {
         String url = environment.get(URL_VARIABLE);
         if (url != null && !url.isBlank()) {
             return new Choice(TEST_DB_URL, "TEST_DB_URL is set");
@@ -46,9 +47,14 @@ public enum TestDatabaseSource {
             return new Choice(EMBEDDED, "no TEST_DB_URL, no Docker endpoint (DOCKER_HOST, ~/"
                     + DockerEndpoint.PROPERTIES_FILE + ", docker.sock)");
         }
-        return dockerAnswers.getAsBoolean()
-                ? new Choice(TESTCONTAINERS, "no TEST_DB_URL, a Docker engine answered at " + endpoint.get())
-                : new Choice(EMBEDDED, "no TEST_DB_URL, no Docker engine answered at " + endpoint.get());
+        DockerReadiness docker = dockerReadiness.get();
+        return new Choice(docker.ready() ? TESTCONTAINERS : EMBEDDED,
+                "no TEST_DB_URL; Docker at " + endpoint.get() + ": " + docker.detail());
+    }
+
+    /** The embedded server instead of a container that did not start, and why. */
+    static Choice containerFailed(Choice chosen, RuntimeException failure) {
+        return new Choice(EMBEDDED, chosen.reason() + "; but the container did not start (" + failure + ")");
     }
 
     /** How the server runs, for logs and the benchmark header: {@code embedded, fsync off}. */

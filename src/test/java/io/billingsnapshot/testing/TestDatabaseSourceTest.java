@@ -6,7 +6,6 @@ import io.billingsnapshot.testing.TestDatabaseSource.Choice;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
@@ -28,21 +27,32 @@ class TestDatabaseSourceTest {
     }
 
     @Test
-    void startsAContainerWhenNoServerIsNamedAndDockerAnswersAtItsEndpoint() {
+    void startsAContainerWhenNoServerIsNamedAndDockerCanStartItAtItsEndpoint() {
         Choice choice = TestDatabaseSource.choose(Map.of(), endpoint(SOCKET), docker(true));
 
         assertThat(choice).isEqualTo(new Choice(TestDatabaseSource.TESTCONTAINERS,
-                "no TEST_DB_URL, a Docker engine answered at /var/run/docker.sock"));
+                "no TEST_DB_URL; Docker at /var/run/docker.sock: what Docker said"));
         assertThat(dockerAsked).hasValue(1);
     }
 
     @Test
-    void fallsBackToTheEmbeddedServerWhenDockerDoesNotAnswerAtItsEndpoint() {
+    void fallsBackToTheEmbeddedServerWithDockersReasonWhenDockerCannotStartTheContainer() {
         Choice choice = TestDatabaseSource.choose(Map.of(), endpoint(SOCKET), docker(false));
 
         assertThat(choice).isEqualTo(new Choice(TestDatabaseSource.EMBEDDED,
-                "no TEST_DB_URL, no Docker engine answered at /var/run/docker.sock"));
+                "no TEST_DB_URL; Docker at /var/run/docker.sock: what Docker said"));
         assertThat(dockerAsked).hasValue(1);
+    }
+
+    @Test
+    void fallsBackToTheEmbeddedServerWhenTheChosenContainerDoesNotStart() {
+        Choice chosen = TestDatabaseSource.choose(Map.of(), endpoint(SOCKET), docker(true));
+
+        Choice instead = TestDatabaseSource.containerFailed(chosen, new IllegalStateException("wait strategy failed"));
+
+        assertThat(instead).isEqualTo(new Choice(TestDatabaseSource.EMBEDDED, "no TEST_DB_URL; Docker at"
+                + " /var/run/docker.sock: what Docker said; but the container did not start"
+                + " (java.lang.IllegalStateException: wait strategy failed)"));
     }
 
     @Test
@@ -76,10 +86,10 @@ class TestDatabaseSourceTest {
         };
     }
 
-    private BooleanSupplier docker(boolean answers) {
+    private Supplier<DockerReadiness> docker(boolean ready) {
         return () -> {
             dockerAsked.incrementAndGet();
-            return answers;
+            return new DockerReadiness(ready, "what Docker said");
         };
     }
 }
