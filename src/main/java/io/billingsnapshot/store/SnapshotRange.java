@@ -71,8 +71,9 @@ public final class SnapshotRange {
     private static final UUID LOWEST = new UUID(0, 0);
 
     // The filter is not a condition of the walk: filtered out, non-matching rows would make a pick
-    // read on until it found enough matching ones, however far that is.
-    private static final String PICK = """
+    // read on until it found enough matching ones, however far that is. (Package-private: its
+    // plan is tested.)
+    static final String PICK = """
             SELECT billed_at, request_log_id, (%s) AS matches
             FROM request_billing_snapshots
             WHERE (billed_at, request_log_id) > (?, ?) AND %s

@@ -10,6 +10,7 @@ import io.billingsnapshot.Config;
 import io.billingsnapshot.db.DatabaseConnections;
 import io.billingsnapshot.metrics.RerateMetrics;
 import io.billingsnapshot.quota.SqsDeltaPublisher;
+import io.billingsnapshot.store.SnapshotRange;
 import io.billingsnapshot.testing.BillingFixture;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -55,6 +56,15 @@ final class RerateFixture implements AfterEachCallback {
 
     /** The same, with some environment variables set differently. */
     RerateHandler handler(Clock clock, int chunkRows, Map<String, String> environment) {
+        return handler(clock, chunkRows, environment, new SnapshotRange());
+    }
+
+    /** The same, walking {@code range}: a table size limit other than production's. */
+    RerateHandler handler(Clock clock, int chunkRows, SnapshotRange range) {
+        return handler(clock, chunkRows, Map.of(), range);
+    }
+
+    private RerateHandler handler(Clock clock, int chunkRows, Map<String, String> environment, SnapshotRange range) {
         Map<String, String> env = billing.environment();
         env.putAll(environment);
         Config config = Config.fromEnvironment(env);
@@ -62,7 +72,7 @@ final class RerateFixture implements AfterEachCallback {
         SqsClient sqs = billing.sqs.client();
         opened.add(connections);
         opened.add(sqs);
-        return new RerateHandler(Wiring.rerater(config, connections,
+        return new RerateHandler(Wiring.rerater(config, connections, range,
                 new SqsDeltaPublisher(sqs, billing.deltaQueueUrl),
                 RerateMetrics.emf("BillingSnapshotTest", new PrintStream(emf, true, StandardCharsets.UTF_8), clock),
                 clock, UUID::randomUUID, chunkRows), clock);
