@@ -28,10 +28,10 @@ import java.util.stream.Collectors;
  * never deadlock; a row a concurrent message changed is read as that message left it, and dropped
  * if it no longer matches the filter.
  *
- * <p>Every statement of a chunk reads a bounded part of the table, whatever its size and however
- * few rows the filter matches: a pick walks at most {@code limit} rows of the range, along the
- * index {@link #INDEX} (docs/operations.md, "The re-rating index"), and the other statements find
- * rows by {@code request_log_id}. Without that index a pick reads the whole table;
+ * <p>Every statement of a chunk reads a bounded part of the table, whatever its size, the range's
+ * and however few rows the filter matches: a pick walks at most {@code limit} rows of the range,
+ * along the index {@link #INDEX} (docs/operations.md, "The re-rating index"), and the other
+ * statements find rows by {@code request_log_id} only. Without that index a pick reads the whole table;
  * {@link #unboundedPicks} says when that is too much.
  */
 public final class SnapshotRange {
@@ -80,13 +80,16 @@ public final class SnapshotRange {
             ORDER BY billed_at, request_log_id
             LIMIT ?""".formatted(selected(""), inRange(""));
 
-    private static final String LOCK = "SELECT "
+    // Rows are found by request_log_id only. With the filter in the WHERE clause the planner may
+    // read the whole range through the index on billed_at for every chunk; computed on the row as
+    // locked (the newest version, if a concurrent message changed it), it costs nothing.
+    static final String LOCK = "SELECT "
             + SnapshotColumns.ALL.stream().map(c -> "s." + c.name()).collect(Collectors.joining(", "))
             + """
-            , u.billing_input_multiplier, u.billing_output_multiplier
+            , u.billing_input_multiplier, u.billing_output_multiplier, (%s AND %s) AS matches
             FROM request_billing_snapshots s
             LEFT JOIN upstreams u ON u.id = s.upstream_id
-            WHERE s.request_log_id = ANY (?) AND %s AND %s
+            WHERE s.request_log_id = ANY (?)
             ORDER BY s.request_log_id
             FOR UPDATE OF s""".formatted(inRange("s."), selected("s."));
 
@@ -197,16 +200,18 @@ public final class SnapshotRange {
         return new Picked(keys, Optional.ofNullable(last), walked == limit);
     }
 
-    /** These rows, locked until the transaction ends, as they are once locked and still matching. */
+    /** These rows, locked until the transaction ends; those still matching, as they are once locked. */
     public List<StoredRow> lock(Connection c, Filter filter, Collection<UUID> ids, Duration timeout) throws SQLException {
         List<StoredRow> rows = new ArrayList<>(ids.size());
         try (PreparedStatement ps = c.prepareStatement(LOCK)) {
             Jdbc.limit(ps, timeout);
-            Jdbc.setUuids(c, ps, 1, ids);
-            bindSelection(c, ps, bindRange(ps, 1, filter), filter);
+            int i = bindSelection(c, ps, bindRange(ps, 0, filter), filter);
+            Jdbc.setUuids(c, ps, ++i, ids);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    rows.add(new StoredRow(SnapshotColumns.read(rs), Jdbc.multipliers(rs)));
+                    if (rs.getBoolean("matches")) {
+                        rows.add(new StoredRow(SnapshotColumns.read(rs), Jdbc.multipliers(rs)));
+                    }
                 }
             }
         }

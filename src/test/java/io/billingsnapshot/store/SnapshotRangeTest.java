@@ -173,6 +173,39 @@ class SnapshotRangeTest {
         assertThat(indexed.toString()).doesNotContain("\"Sort\"").doesNotContain("Rows Removed by Filter");
     }
 
+    @Test
+    void withTheIndexTheLockFindsItsRowsByRequestIdWithoutReadingTheRange() throws Exception {
+        seed(20_000);
+        BilledAtIndex.create(db);
+        db.execute("ANALYZE request_billing_snapshots");
+        // A tenth of the table: selective enough for the planner to like the index on it.
+        Filter tenth = new Filter(FROM, FROM.plus(Duration.ofMinutes(667)), Set.of(), false);
+        List<Key> picked;
+        try (Connection c = db.connect()) {
+            c.setAutoCommit(false);
+            picked = new SnapshotRange().pick(c, tenth, Optional.empty(), 1_000, TIMEOUT).keys();
+        }
+
+        String plan;
+        try (Connection c = db.connect();
+                PreparedStatement ps = c.prepareStatement("EXPLAIN (ANALYZE, FORMAT JSON) " + SnapshotRange.LOCK)) {
+            int i = 0;
+            ps.setObject(++i, OffsetDateTime.ofInstant(tenth.from(), ZoneOffset.UTC));
+            ps.setObject(++i, OffsetDateTime.ofInstant(tenth.to(), ZoneOffset.UTC));
+            ps.setArray(++i, c.createArrayOf("text", new Object[0]));
+            ps.setArray(++i, c.createArrayOf("text", new Object[0]));
+            ps.setBoolean(++i, false);
+            ps.setArray(++i, c.createArrayOf("uuid", picked.stream().map(Key::requestLogId).toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                plan = rs.getString(1);
+            }
+        }
+
+        // A lock that used the index on the range would read all of its 2,001 rows for every chunk.
+        assertThat(plan).doesNotContain(SnapshotRange.INDEX).contains("request_billing_snapshots_request_log_id_unique");
+    }
+
     /** The executed plan of the pick of 1,000 rows, model 'a' unbilled only, from the range's start. */
     private JsonNode explainPick() throws Exception {
         try (Connection c = db.connect();
