@@ -74,25 +74,27 @@ public final class SnapshotRange {
     // The filter is not a condition of the walk: filtered out, non-matching rows would make a pick
     // read on until it found enough matching ones, however far that is. (Package-private: its
     // plan is tested.)
-    static final String PICK = """
-            SELECT billed_at, request_log_id, (%s) AS matches
+    static final String PICK = "SELECT billed_at, request_log_id, (" + selected("") + ") AS matches" + """
+
             FROM request_billing_snapshots
-            WHERE (billed_at, request_log_id) > (?, ?) AND %s
+            WHERE (billed_at, request_log_id) > (?, ?) AND\s""" + inRange("") + """
+
             ORDER BY billed_at, request_log_id
-            LIMIT ?""".formatted(selected(""), inRange(""));
+            LIMIT ?""";
 
     // Rows are found by request_log_id only. With the filter in the WHERE clause the planner may
     // read the whole range through the index on billed_at for every chunk; computed on the row as
     // locked (the newest version, if a concurrent message changed it), it costs nothing.
     static final String LOCK = "SELECT "
             + SnapshotColumns.ALL.stream().map(c -> "s." + c.name()).collect(Collectors.joining(", "))
-            + """
-            , u.billing_input_multiplier, u.billing_output_multiplier, (%s AND %s) AS matches
+            + ", u.billing_input_multiplier, u.billing_output_multiplier, (" + inRange("s.") + " AND "
+            + selected("s.") + ") AS matches" + """
+
             FROM request_billing_snapshots s
             LEFT JOIN upstreams u ON u.id = s.upstream_id
             WHERE s.request_log_id = ANY (?)
             ORDER BY s.request_log_id
-            FOR UPDATE OF s""".formatted(inRange("s."), selected("s."));
+            FOR UPDATE OF s""";
 
     /**
      * The table's size and its best index in walk order: valid before any other, a btree without
