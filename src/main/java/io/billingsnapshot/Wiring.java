@@ -62,8 +62,14 @@ public final class Wiring {
     /** Re-rating writes through the same write step and publishes through the same outbox relay as the messages. */
     public static Rerater rerater(Config config, DatabaseConnections connections, DeltaPublisher publisher,
             RerateMetrics metrics, Clock clock, Supplier<UUID> deltaIds, int chunkRows) {
+        return rerater(config, connections, new SnapshotRange(), publisher, metrics, clock, deltaIds, chunkRows);
+    }
+
+    /** The same over a given range: tests and benchmarks set how large a table it walks without the index. */
+    public static Rerater rerater(Config config, DatabaseConnections connections, SnapshotRange range,
+            DeltaPublisher publisher, RerateMetrics metrics, Clock clock, Supplier<UUID> deltaIds, int chunkRows) {
         Outbox outbox = new Outbox();
-        return new Rerater(connections, new SnapshotRange(), new ModelCatalogs(new PriceCatalog()),
+        return new Rerater(connections, range, new ModelCatalogs(new PriceCatalog()),
                 writer(config, outbox, deltaIds), new DeltaDelivery(relay(config, outbox, publisher), clock), metrics,
                 clock, config.deadlineReserve(), chunkRows);
     }

@@ -42,6 +42,8 @@ public final class LogEvent {
     public static final String RERATE_DONE = "rerate_done";
     /** ERROR: a chunk failed; what was committed before it stays. */
     public static final String RERATE_FAILED = "rerate_failed";
+    /** ERROR: the table is too large to walk without the (billed_at, request_log_id) index; nothing read. */
+    public static final String RERATE_REFUSED = "rerate_refused";
     /** WARN: deltas of a committed chunk SQS did not take; the billing function's sweep publishes them. */
     public static final String RERATE_DELTAS_PENDING = "rerate_deltas_pending";
 

@@ -28,8 +28,8 @@ import java.util.UUID;
 
 /**
  * Re-rates a range chunk by chunk, each chunk one transaction of a constant number of statements:
- * pick the next rows' keys, lock the rows, read their models' catalog, re-price each row
- * ({@link Repricing}), hand the changed ones to the write step batches use too
+ * walk the next rows and pick those that match, lock them, read their models' catalog, re-price
+ * each row ({@link Repricing}), hand the changed ones to the write step batches use too
  * ({@link SnapshotWriter}: ordering rule, upsert with RETURNING, deltas into the outbox), commit,
  * then publish the deltas ({@link DeltaDelivery}). A dry run does the very same and rolls each
  * chunk back, so its numbers are the ones a run would report, and nothing is written or published.
@@ -37,13 +37,14 @@ import java.util.UUID;
  * <p>Time ({@link TimeBudget}): a chunk starts only before the stop time, {@code deadlineReserve}
  * before the deadline; its statements end by the budget's chunk end, publishing has the time
  * after; every database wait is over before the budget's database end. When time runs out the
- * report carries {@code next}, the last row of the last chunk done.
+ * report carries {@code next}, the last row the last chunk walked. A table without the index
+ * every pick needs at its size is refused before anything is read.
  */
 public final class Rerater {
 
     private static final JsonLog LOG = JsonLog.get(Rerater.class);
 
-    /** Rows per chunk (docs/benchmark.md): large enough that the statements' cost is spread thin. */
+    /** Rows walked per chunk (docs/benchmark.md): large enough that the statements' cost is spread thin. */
     public static final int CHUNK_ROWS = 1_000;
 
     private final DatabaseConnections connections;
@@ -93,11 +94,11 @@ public final class Rerater {
         SnapshotRange.Filter filter = new SnapshotRange.Filter(request.from(), request.to(), request.models(),
                 request.onlyUnbilled());
         Deadline statements = new Deadline(budget.chunkStatementsEnd(), clock);
+        Connection c = connectionForBoundedPicks(request, statements);
         RerateTally tally = new RerateTally();
         Optional<SnapshotRange.Key> after = request.after();
         Optional<SnapshotRange.Key> next = Optional.empty();
         try {
-            Connection c = connections.get();
             while (true) {
                 Chunk chunk = chunk(c, filter, after, request.dryRun(), statements);
                 chunk.repriced().forEach(tally::examined);
@@ -140,8 +141,8 @@ public final class Rerater {
     }
 
     /**
-     * What one chunk did, once committed (or, in a dry run, rolled back): the last key it picked,
-     * whether it was full (more may follow), each row's repricing, the rows written.
+     * What one chunk did, once committed (or, in a dry run, rolled back): the last key it walked,
+     * whether it walked a full chunk (more may follow), each row's repricing, the rows written.
      */
     private record Chunk(Optional<SnapshotRange.Key> last, boolean full, List<Repricing> repriced, List<Written> written) {
     }
@@ -149,13 +150,14 @@ public final class Rerater {
     private Chunk chunk(Connection c, SnapshotRange.Filter filter, Optional<SnapshotRange.Key> after, boolean dryRun,
             Deadline statements) throws SQLException, SnapshotWriter.RowNotWritten, Deadline.OutOfTime {
         try {
-            List<SnapshotRange.Key> keys = range.pick(c, filter, after, chunkRows, statements.remaining());
-            if (keys.isEmpty()) {
+            SnapshotRange.Picked picked = range.pick(c, filter, after, chunkRows, statements.remaining());
+            Optional<SnapshotRange.Key> last = picked.last().or(() -> after);
+            if (picked.keys().isEmpty()) {
                 c.rollback();
-                return new Chunk(after, false, List.of(), List.of());
+                return new Chunk(last, picked.more(), List.of(), List.of());
             }
-            List<StoredRow> rows = range.lock(c, filter, keys.stream().map(SnapshotRange.Key::requestLogId).toList(),
-                    statements.remaining());
+            List<StoredRow> rows = range.lock(c, filter,
+                    picked.keys().stream().map(SnapshotRange.Key::requestLogId).toList(), statements.remaining());
             Map<String, ModelCatalog> prices = catalogs.read(c, rows.stream().map(row -> row.snapshot().model()),
                     statements);
             List<Repricing> repriced = new ArrayList<>(rows.size());
@@ -169,11 +171,35 @@ public final class Rerater {
             } else {
                 c.commit();
             }
-            return new Chunk(Optional.of(keys.get(keys.size() - 1)), keys.size() == chunkRows, repriced, written);
+            return new Chunk(last, picked.more(), repriced, written);
         } catch (SQLException | SnapshotWriter.RowNotWritten | Deadline.OutOfTime | RuntimeException e) {
             rollbackQuietly(c, e);
             throw e;
         }
+    }
+
+    /**
+     * The connection, once the table is known to be walked in bounded picks: a table every pick
+     * would scan whole ({@link SnapshotRange#unboundedPicks}) is refused before any row is read;
+     * the same request runs once the index exists.
+     */
+    private Connection connectionForBoundedPicks(RerateRequest request, Deadline statements) {
+        Connection c;
+        Optional<String> why;
+        try {
+            c = connections.get();
+            why = range.unboundedPicks(c, statements.remaining());
+            c.rollback();
+        } catch (SQLException | Deadline.OutOfTime | RuntimeException e) {
+            connections.discard();
+            throw failed(e, request, Optional.empty(), new RerateTally());
+        }
+        if (why.isPresent()) {
+            LOG.error(LogEvent.RERATE_REFUSED, null, "reason", why.get());
+            throw new RerateFailedException("re-rating refused, nothing read or written: " + why.get()
+                    + "; then call again with the same request");
+        }
+        return c;
     }
 
     /**

@@ -96,6 +96,45 @@ class RerateContinuationTest {
     }
 
     @Test
+    void aSelectiveRerateContinuedThroughNextChangesEveryMatchingRowOnceThoughMostChunksHoldNone() {
+        List<Integer> matching = List.of(2, 3, 17, 18, 19, 29);
+        for (int minute = 0; minute < 30; minute++) {
+            send(billing, matching.contains(minute) ? NEW_MODEL : BillingFixture.MODEL,
+                    String.format(Locale.ROOT, "2026-11-30T10:%02d:00Z", minute));
+        }
+        List<QuotaDelta> published = new ArrayList<>(billing.drainDeltas());
+        price(billing, NEW_MODEL, 1, 4);
+        price(billing, BillingFixture.MODEL, 2.25, 8); // a change the filter must leave alone
+
+        TickingClock clock = new TickingClock();
+        RerateHandler hurried = fixture.handler(clock, 4, Map.of("DEADLINE_RESERVE_MILLIS", "60000"));
+        List<Map<String, Object>> calls = new ArrayList<>();
+        Object next = null;
+        do {
+            String after = next == null ? "" : ", \"after\": \"" + next + "\"";
+            calls.add(hurried.handleRequest(RerateFixture.payload("{" + DAY + ", \"models\": [\"" + NEW_MODEL
+                    + "\"], \"onlyUnbilled\": true, \"dryRun\": false" + after + "}"),
+                    FakeLambdaContext.startingNow(Duration.ofSeconds(70), clock)));
+            next = calls.get(calls.size() - 1).get("next");
+            assertThat(calls).as("calls so far: %s", calls).hasSizeLessThan(30);
+        } while (next != null);
+
+        assertThat(calls).hasSizeGreaterThan(3);
+        assertThat(calls).filteredOn(call -> (Long) call.get("examined") == 0 && call.get("next") != null)
+                .as("calls that walked rows without a match and went on").isNotEmpty();
+        for (String count : List.of("examined", "changed", "billedNow")) {
+            assertThat(calls.stream().mapToLong(call -> (Long) call.get(count)).sum()).as(count).isEqualTo(6);
+        }
+        List<QuotaDelta> rerated = billing.drainDeltas();
+        assertThat(rerated).hasSize(6);
+        assertThat(rerated.stream().map(QuotaDelta::requestLogId).distinct()).hasSize(6);
+        assertThat(billing.count("SELECT count(*) FROM request_billing_snapshots WHERE model = ?"
+                + " AND billing_status = 'billed'", NEW_MODEL)).isEqualTo(6);
+        published.addAll(rerated);
+        assertThat(RerateFixture.net(published)).isEqualTo(fixture.billedCosts());
+    }
+
+    @Test
     void theResponseAsLambdaWritesItCarriesNextOnlyWhileThereIsMore() {
         send(billing, NEW_MODEL, "2026-11-30T10:00:00Z");
         send(billing, NEW_MODEL, "2026-11-30T10:01:00Z");

@@ -6,6 +6,7 @@ import io.billingsnapshot.RerateHandler;
 import io.billingsnapshot.billing.Adjustment;
 import io.billingsnapshot.billing.QuotaDelta;
 import io.billingsnapshot.metrics.RerateMetrics;
+import io.billingsnapshot.store.SnapshotRange;
 import io.billingsnapshot.testing.BillingFixture;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -49,9 +50,18 @@ final class RerateFixture implements AfterEachCallback {
 
     /** The same, with some environment variables set differently. */
     RerateHandler handler(Clock clock, int chunkRows, Map<String, String> environment) {
+        return handler(clock, chunkRows, environment, new SnapshotRange());
+    }
+
+    /** The same, walking {@code range}: a table size limit other than production's. */
+    RerateHandler handler(Clock clock, int chunkRows, SnapshotRange range) {
+        return handler(clock, chunkRows, Map.of(), range);
+    }
+
+    private RerateHandler handler(Clock clock, int chunkRows, Map<String, String> environment, SnapshotRange range) {
         Map<String, String> env = billing.environment();
         env.putAll(environment);
-        return billing.functions.rerate(env, billing.sqs.client(),
+        return billing.functions.rerate(env, range, billing.sqs.client(),
                 RerateMetrics.emf("BillingSnapshotTest", new PrintStream(emf, true, StandardCharsets.UTF_8), clock),
                 clock, chunkRows);
     }

@@ -9,6 +9,7 @@ import io.billingsnapshot.metrics.MetricsFactory;
 import io.billingsnapshot.metrics.RerateMetrics;
 import io.billingsnapshot.quota.DeltaPublisher;
 import io.billingsnapshot.quota.SqsDeltaPublisher;
+import io.billingsnapshot.store.SnapshotRange;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,10 +54,21 @@ public final class HandlerFactory implements AutoCloseable {
 
     public RerateHandler rerate(Map<String, String> environment, DeltaPublisher publisher, RerateMetrics metrics,
             Clock clock, int chunkRows) {
+        return rerate(environment, new SnapshotRange(), publisher, metrics, clock, chunkRows);
+    }
+
+    /** The same, walking {@code range}: a table size limit other than production's. */
+    public RerateHandler rerate(Map<String, String> environment, SnapshotRange range, SqsClient sqs,
+            RerateMetrics metrics, Clock clock, int chunkRows) {
+        return rerate(environment, range, sqsPublisher(environment, sqs), metrics, clock, chunkRows);
+    }
+
+    private RerateHandler rerate(Map<String, String> environment, SnapshotRange range, DeltaPublisher publisher,
+            RerateMetrics metrics, Clock clock, int chunkRows) {
         Config config = Config.fromEnvironment(environment);
         DatabaseConnections connections = opened(new DatabaseConnections(config.database()));
-        return new RerateHandler(
-                Wiring.rerater(config, connections, publisher, metrics, clock, UUID::randomUUID, chunkRows), clock);
+        return new RerateHandler(Wiring.rerater(config, connections, range, publisher, metrics, clock,
+                UUID::randomUUID, chunkRows), clock);
     }
 
     private DeltaPublisher sqsPublisher(Map<String, String> environment, SqsClient sqs) {
