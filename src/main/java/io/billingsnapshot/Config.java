@@ -6,12 +6,14 @@ import static io.billingsnapshot.config.EnvVars.MAX_FUTURE_SKEW_SECONDS;
 import static io.billingsnapshot.config.EnvVars.METRICS_NAMESPACE;
 import static io.billingsnapshot.config.EnvVars.OUTBOX_LEASE_SECONDS;
 import static io.billingsnapshot.config.EnvVars.OUTBOX_SWEEP_LIMIT;
+import static io.billingsnapshot.config.EnvVars.QUOTA_DELTA_MAX_MESSAGE_BYTES;
 import static io.billingsnapshot.config.EnvVars.QUOTA_DELTA_QUEUE_URL;
 import static io.billingsnapshot.config.EnvVars.SQS_ENDPOINT_URL;
 
 import io.billingsnapshot.config.ConfigException;
 import io.billingsnapshot.config.Env;
 import io.billingsnapshot.db.DatabaseSettings;
+import io.billingsnapshot.quota.SqsDeltaPublisher;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
@@ -24,6 +26,7 @@ import java.util.Optional;
 public record Config(
         DatabaseSettings database,
         String quotaDeltaQueueUrl,
+        int quotaDeltaMaxMessageBytes,
         Optional<URI> sqsEndpoint,
         String metricsNamespace,
         Duration outboxLease,
@@ -39,6 +42,8 @@ public record Config(
         return new Config(
                 DatabaseSettings.fromEnvironment(env),
                 queueUrl(env.required(QUOTA_DELTA_QUEUE_URL), QUOTA_DELTA_QUEUE_URL).toString(),
+                // SQS's own limit is 1 MiB; below a kilobyte a message could not hold even one delta.
+                env.integer(QUOTA_DELTA_MAX_MESSAGE_BYTES, SqsDeltaPublisher.DEFAULT_MAX_MESSAGE_BYTES, 1_024, 1_048_576),
                 Optional.ofNullable(env.optional(SQS_ENDPOINT_URL, null)).map(v -> queueUrl(v, SQS_ENDPOINT_URL)),
                 env.optional(METRICS_NAMESPACE, DEFAULT_METRICS_NAMESPACE),
                 // Longer than any invocation (Lambda's limit is 15 minutes), so a live invocation's

@@ -32,7 +32,7 @@ public final class Wiring {
     static BatchProcessor fromEnvironment(Map<String, String> environment) {
         Config config = Config.fromEnvironment(environment);
         return create(config, new DatabaseConnections(config.database()),
-                new SqsDeltaPublisher(sqsClient(config), config.quotaDeltaQueueUrl()),
+                new SqsDeltaPublisher(sqsClient(config), config.quotaDeltaQueueUrl(), config.quotaDeltaMaxMessageBytes()),
                 EmfMetrics.factory(config.metricsNamespace()), Clock.systemUTC(), UUID::randomUUID);
     }
 
@@ -48,7 +48,7 @@ public final class Wiring {
     static Rerater rerater(Map<String, String> environment, Clock clock) {
         Config config = Config.fromEnvironment(environment);
         return rerater(config, new DatabaseConnections(config.database()),
-                new SqsDeltaPublisher(sqsClient(config), config.quotaDeltaQueueUrl()),
+                new SqsDeltaPublisher(sqsClient(config), config.quotaDeltaQueueUrl(), config.quotaDeltaMaxMessageBytes()),
                 RerateMetrics.emf(config.metricsNamespace()), clock, UUID::randomUUID, Rerater.CHUNK_ROWS);
     }
 

@@ -31,6 +31,8 @@ public final class EnvVars {
     public static final String OUTBOX_LEASE_SECONDS = "OUTBOX_LEASE_SECONDS";
     /** Most pending deltas one invocation sweeps from the outbox. */
     public static final String OUTBOX_SWEEP_LIMIT = "OUTBOX_SWEEP_LIMIT";
+    /** Largest quota-delta message, in UTF-8 bytes: the deltas published are packed into messages up to it. */
+    public static final String QUOTA_DELTA_MAX_MESSAGE_BYTES = "QUOTA_DELTA_MAX_MESSAGE_BYTES";
 
     /** Milliseconds before the Lambda timeout at which record processing stops (the rest are reported failed). */
     public static final String DEADLINE_RESERVE_MILLIS = "DEADLINE_RESERVE_MILLIS";
