@@ -49,7 +49,7 @@ public record Config(
                 // Longer than any invocation (Lambda's limit is 15 minutes), so a live invocation's
                 // own deltas are never swept from under it.
                 env.seconds(OUTBOX_LEASE_SECONDS, Duration.ofMinutes(16), 1, 86_400),
-                env.integer(OUTBOX_SWEEP_LIMIT, 100, 0, 10_000),
+                env.integer(OUTBOX_SWEEP_LIMIT, 1_000, 0, 10_000),
                 // Time left for publishing the batch's deltas and answering.
                 Duration.ofMillis(env.integer(DEADLINE_RESERVE_MILLIS, 5_000, 0, 600_000)),
                 // Clocks of the gateway and the function drift; a day covers any honest drift.

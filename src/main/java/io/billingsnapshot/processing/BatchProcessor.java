@@ -93,17 +93,21 @@ public final class BatchProcessor {
         BatchResponseBuilder response = new BatchResponseBuilder(records);
         List<QuotaDelta> deltas = new ArrayList<>();
         List<SQSMessage> deltaSources = new ArrayList<>();
+        List<UUID> settled = new ArrayList<>(); // requests written or stale: a delta they left pending goes out now
         for (int i = 0; i < records.size(); i++) {
             SQSMessage record = records.get(i);
             Outcome outcome = outcomes.get(i);
             count(outcome, metrics);
             if (outcome instanceof Outcome.Failed failed) {
                 response.fail(record, failed, requestLogId(parsed.get(i)));
-            } else if (outcome instanceof Outcome.Written written) {
-                written.delta().ifPresent(d -> {
-                    deltas.add(d);
-                    deltaSources.add(record);
-                });
+            } else {
+                settled.add(parsed.get(i).message().orElseThrow().requestLogId());
+                if (outcome instanceof Outcome.Written written) {
+                    written.delta().ifPresent(d -> {
+                        deltas.add(d);
+                        deltaSources.add(record);
+                    });
+                }
             }
             logNotable(record, parsed.get(i), outcome);
         }
@@ -116,7 +120,7 @@ public final class BatchProcessor {
                         "deltaId", deltas.get(d).deltaId());
             }
         }
-        delivery.sweep(connection, metrics, budget);
+        delivery.sweep(connection, settled, metrics, budget);
 
         SQSBatchResponse answer = response.build();
         Duration took = Duration.between(start, clock.instant());

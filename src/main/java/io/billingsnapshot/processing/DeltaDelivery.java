@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -36,7 +37,7 @@ final class DeltaDelivery {
         }
         try {
             Instant now = clock.instant();
-            Set<UUID> accepted = relay.publish(c.get(), deltas, now, TimeBudget.left(now, budget.sqsCallsEnd()));
+            Set<UUID> accepted = relay.publish(c.get(), deltas, now, budget);
             metrics.count(Metric.DELTAS_PUBLISHED, accepted.size());
             return accepted;
         } catch (SQLException | RuntimeException e) {
@@ -47,15 +48,18 @@ final class DeltaDelivery {
         }
     }
 
-    /** Sweeps while there is time before the stop, and reports the outbox's state whenever it can be read. */
-    void sweep(InvocationConnection connection, Metrics metrics, TimeBudget budget) {
+    /**
+     * Sweeps while there is time before the stop, the pending deltas of the batch's requests first,
+     * and reports the outbox's state whenever it can be read.
+     */
+    void sweep(InvocationConnection connection, Collection<UUID> requestLogIds, Metrics metrics, TimeBudget budget) {
         Optional<Connection> c = connection.get();
         if (c.isEmpty()) {
             return;
         }
         try {
             Instant now = clock.instant();
-            OutboxRelay.SweepResult sweep = relay.sweep(c.get(), now, budget.stopWork());
+            OutboxRelay.SweepResult sweep = relay.sweep(c.get(), requestLogIds, now, budget);
             metrics.count(Metric.DELTAS_PUBLISHED, sweep.published());
             metrics.count(Metric.DELTA_PUBLISH_FAILURES, sweep.claimed() - sweep.published());
             metrics.outbox(sweep.after().pending(), sweep.after().oldestAge(now), sweep.after().quarantined());

@@ -216,7 +216,7 @@ public final class Rerater {
         }
         try {
             Instant now = clock.instant();
-            int accepted = relay.publish(c, deltas, now, TimeBudget.left(now, budget.sqsCallsEnd())).size();
+            int accepted = relay.publish(c, deltas, now, budget).size();
             if (accepted < deltas.size()) {
                 LOG.warn("rerate_deltas_pending", "deltas", deltas.size() - accepted);
             }
