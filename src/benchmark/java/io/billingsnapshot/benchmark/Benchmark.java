@@ -22,6 +22,7 @@ import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequest;
 
 /**
  * The benchmark of the write engine: a whole batch as one set against the same engine on sets of
@@ -46,7 +47,7 @@ public final class Benchmark {
 
     /** What one path did at one batch size: medians over its batches. */
     record Result(int batches, double msPerBatch, double dbMsPerBatch, double publishMsPerBatch, long roundTrips,
-            long maxRoundTrips, double sqsCalls, boolean extrapolated) {
+            long maxRoundTrips, double sqsCalls, double sqsBytes, boolean extrapolated) {
 
         double messagesPerSecond(int size) {
             return size / (msPerBatch / 1_000);
@@ -59,6 +60,7 @@ public final class Benchmark {
     private Result poison;
     private long poisonTransactions;
     private final AtomicLong sqsCalls = new AtomicLong();
+    private final AtomicLong sqsBytes = new AtomicLong();
     private Workload workload;
 
     public static void main(String[] args) throws Exception {
@@ -83,8 +85,8 @@ public final class Benchmark {
             Map<String, String> env = environment(db, sqs, queue);
             for (Duration delay : List.of(Duration.ZERO, DELAY)) {
                 try (CountingRelay relay = CountingRelay.start("localhost", port(db.url()), delay);
-                        Target fast = new Target(Path.SET_BASED, env, relay, counted, queue, sqsCalls::get);
-                        Target slow = new Target(Path.PER_MESSAGE, env, relay, counted, queue, sqsCalls::get);
+                        Target fast = new Target(Path.SET_BASED, env, relay, counted, queue, sqsCalls::get, sqsBytes::get);
+                        Target slow = new Target(Path.PER_MESSAGE, env, relay, counted, queue, sqsCalls::get, sqsBytes::get);
                         RawUpsert upsert = new RawUpsert(relay.relayUrl(db.url()), db.user(), db.password())) {
                     measure(delay, relay, fast, slow, upsert, () -> plain.purgeQueue(r -> r.queueUrl(queue)));
                     if (fast.splits() > 0) {
@@ -135,7 +137,7 @@ public final class Benchmark {
                     }
                     long roundTrips = relay.roundTrips();
                     long nanos = upsert.write(rows, workload.nextLogIds(size));
-                    rawSamples.add(new Target.Sample(size, nanos, 0, relay.roundTrips() - roundTrips, 0));
+                    rawSamples.add(new Target.Sample(size, nanos, 0, relay.roundTrips() - roundTrips, 0, 0));
                 }
                 if (b < slowBatches) {
                     slowSamples.add(slow.run(workload.nextBatch(extrapolate ? SAMPLE : size)));
@@ -150,7 +152,7 @@ public final class Benchmark {
                 Result measured = results.get(new Cell(Path.PER_MESSAGE, Duration.ZERO, size));
                 perMessage = new Result(perMessage.batches(), perMessage.msPerBatch(), perMessage.dbMsPerBatch(),
                         perMessage.publishMsPerBatch(), measured.roundTrips(), measured.maxRoundTrips(),
-                        measured.sqsCalls(), true);
+                        measured.sqsCalls(), measured.sqsBytes(), true);
             }
             results.put(new Cell(Path.PER_MESSAGE, delay, size), perMessage);
             System.out.printf(Locale.ROOT,
@@ -201,7 +203,8 @@ public final class Benchmark {
         long roundTrips = (long) median(samples.stream().mapToDouble(Target.Sample::roundTrips).toArray());
         long maxRoundTrips = samples.stream().mapToLong(Target.Sample::roundTrips).max().orElse(0);
         double calls = samples.stream().mapToLong(Target.Sample::sqsCalls).average().orElse(0);
-        return new Result(samples.size(), ms, db, publish, roundTrips, maxRoundTrips, calls, extrapolated);
+        double bytes = samples.stream().mapToLong(Target.Sample::sqsBytes).average().orElse(0);
+        return new Result(samples.size(), ms, db, publish, roundTrips, maxRoundTrips, calls, bytes, extrapolated);
     }
 
     /** A fresh JVM limited to 512 MB processes one 10,000-message batch. */
@@ -243,12 +246,15 @@ public final class Benchmark {
         return env;
     }
 
-    /** An SQS client that counts every call it makes. */
+    /** An SQS client that counts every call it makes and the bytes of the message bodies it sends. */
     private SqsClient countingClient(TestSqs sqs) {
         ExecutionInterceptor counter = new ExecutionInterceptor() {
             @Override
             public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
                 sqsCalls.incrementAndGet();
+                if (context.request() instanceof SendMessageBatchRequest batch) {
+                    batch.entries().forEach(e -> sqsBytes.addAndGet(e.messageBody().getBytes(StandardCharsets.UTF_8).length));
+                }
             }
         };
         return SqsClient.builder().endpointOverride(sqs.endpoint()).region(software.amazon.awssdk.regions.Region.US_EAST_1)

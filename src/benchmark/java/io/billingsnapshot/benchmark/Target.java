@@ -20,7 +20,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 final class Target implements AutoCloseable {
 
     /** One batch: its size, how long it took, how much of that was publishing, and what it cost. */
-    record Sample(int messages, long nanos, long publishNanos, long roundTrips, long sqsCalls) {
+    record Sample(int messages, long nanos, long publishNanos, long roundTrips, long sqsCalls, long sqsBytes) {
     }
 
     final Path path;
@@ -29,12 +29,14 @@ final class Target implements AutoCloseable {
     private final RecordingMetrics metrics = new RecordingMetrics();
     private final AtomicLong publishNanos = new AtomicLong();
     private final LongSupplier sqsCalls;
+    private final LongSupplier sqsBytes;
 
     Target(Path path, Map<String, String> environment, CountingRelay relay, SqsClient sqs, String queueUrl,
-            LongSupplier sqsCalls) {
+            LongSupplier sqsCalls, LongSupplier sqsBytes) {
         this.path = path;
         this.relay = relay;
         this.sqsCalls = sqsCalls;
+        this.sqsBytes = sqsBytes;
         Map<String, String> env = new HashMap<>(environment);
         env.put("DB_URL", relay.relayUrl(environment.get("DB_URL")));
         DeltaPublisher sqsPublisher = new SqsDeltaPublisher(sqs, queueUrl);
@@ -57,6 +59,7 @@ final class Target implements AutoCloseable {
     Sample run(SQSEvent event, int expectedFailures) {
         long roundTrips = relay.roundTrips();
         long calls = sqsCalls.getAsLong();
+        long bytes = sqsBytes.getAsLong();
         long published = publishNanos.get();
         long start = System.nanoTime();
         SQSBatchResponse response = function.handle(event, Instant.now().plusSeconds(900));
@@ -65,7 +68,7 @@ final class Target implements AutoCloseable {
             throw new IllegalStateException(path + ": " + response.getBatchItemFailures().size() + " records failed");
         }
         return new Sample(event.getRecords().size(), took, publishNanos.get() - published,
-                relay.roundTrips() - roundTrips, sqsCalls.getAsLong() - calls);
+                relay.roundTrips() - roundTrips, sqsCalls.getAsLong() - calls, sqsBytes.getAsLong() - bytes);
     }
 
     long splits() {

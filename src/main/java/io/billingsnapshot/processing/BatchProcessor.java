@@ -93,7 +93,8 @@ public final class BatchProcessor {
         BatchResponseBuilder response = new BatchResponseBuilder(records);
         List<QuotaDelta> deltas = new ArrayList<>();
         List<SQSMessage> deltaSources = new ArrayList<>();
-        List<UUID> settled = new ArrayList<>(); // requests written or stale: a delta they left pending goes out now
+        // Redelivered records written or stale: a delta an earlier delivery left pending goes out now.
+        List<UUID> redelivered = new ArrayList<>();
         for (int i = 0; i < records.size(); i++) {
             SQSMessage record = records.get(i);
             Outcome outcome = outcomes.get(i);
@@ -101,7 +102,9 @@ public final class BatchProcessor {
             if (outcome instanceof Outcome.Failed failed) {
                 response.fail(record, failed, requestLogId(parsed.get(i)));
             } else {
-                settled.add(parsed.get(i).message().orElseThrow().requestLogId());
+                if (redelivery(record)) {
+                    redelivered.add(parsed.get(i).message().orElseThrow().requestLogId());
+                }
                 if (outcome instanceof Outcome.Written written) {
                     written.delta().ifPresent(d -> {
                         deltas.add(d);
@@ -120,7 +123,7 @@ public final class BatchProcessor {
                         "deltaId", deltas.get(d).deltaId());
             }
         }
-        delivery.sweep(connection, settled, metrics, budget);
+        delivery.sweep(connection, redelivered, metrics, budget);
 
         SQSBatchResponse answer = response.build();
         Duration took = Duration.between(start, clock.instant());
@@ -130,6 +133,11 @@ public final class BatchProcessor {
         LOG.info("batch_done", "records", records.size(), "failed", response.failureCount(),
                 "deltas", deltas.size(), "durationMs", took.toMillis());
         return answer;
+    }
+
+    /** SQS delivered the record before (a record without the count is taken for one). */
+    private static boolean redelivery(SQSMessage record) {
+        return record.getAttributes() == null || !"1".equals(record.getAttributes().get("ApproximateReceiveCount"));
     }
 
     /** Every counter of a record's outcome, in one place whatever the size of its set. */

@@ -49,8 +49,8 @@ final class DeltaDelivery {
     }
 
     /**
-     * Sweeps while there is time before the stop, the pending deltas of the batch's requests first,
-     * and reports the outbox's state whenever it can be read.
+     * Sweeps while there is time before the stop, the pending deltas of the batch's redelivered
+     * requests first, and reports the outbox's state whenever it can be read.
      */
     void sweep(InvocationConnection connection, Collection<UUID> requestLogIds, Metrics metrics, TimeBudget budget) {
         Optional<Connection> c = connection.get();

@@ -120,7 +120,7 @@ class OutboxSweepTest {
         fixture.sqs.resume();
         published.clear();
 
-        var redelivery = handler.handleRequest(event(record("m1", body)), null);
+        var redelivery = handler.handleRequest(event(record("m1", body).redelivered()), null);
 
         assertThat(failedIds(redelivery)).isEmpty();
         assertThat(published.get(0)).as("the first claim: the record's delta and the ten oldest").hasSize(11)
