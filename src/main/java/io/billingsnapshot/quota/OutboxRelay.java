@@ -58,10 +58,9 @@ public final class OutboxRelay {
      * Publishes deltas left pending by earlier invocations (crashed, timed out, or failed to
      * publish): first claim the pending deltas of {@code requestLogIds} (a redelivered record's
      * delta goes out at once) and the oldest {@code sweepLimit}, then keep claiming the oldest
-     * while every delta claimed went out and there is time before the budget's
-     * {@code stopWork}. At or after {@code stopWork} it only reads the outbox's state. The state
-     * after a sweep is worked out from what the last claim saw and what was done since, with no
-     * extra statement.
+     * while every delta claimed went out and the budget's {@code stopWork} has not come. At or
+     * after {@code stopWork} it only reads the outbox's state. The state after a sweep is worked
+     * out from what the last claim saw and what was done since, with no extra statement.
      */
     public SweepResult sweep(Connection c, Collection<UUID> requestLogIds, Instant now, TimeBudget budget)
             throws SQLException {
@@ -79,7 +78,9 @@ public final class OutboxRelay {
                     Ends.left(ends.databaseCalls()));
             c.commit();
             claim.unreadable().forEach((id, why) -> logQuarantined(id, Outbox.QuarantineReason.UNREADABLE_PAYLOAD, why));
-            DeltaPublisher.Result result = publishAndBookkeep(c, claim.deltas(), now, Ends.left(ends.stopWork()), ends);
+            // A claim starts only before the stop; its SQS calls may use the reserve's SQS time, as the
+            // batch's own do, so the last claim of an invocation goes out rather than back.
+            DeltaPublisher.Result result = publishAndBookkeep(c, claim.deltas(), now, Ends.left(ends.sqsCalls()), ends);
             claimed += claim.deltas().size();
             published += result.accepted().size();
             boolean full = claim.deltas().size() + claim.unreadable().size() >= sweepLimit;

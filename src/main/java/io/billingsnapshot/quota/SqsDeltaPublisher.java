@@ -161,8 +161,10 @@ public final class SqsDeltaPublisher implements DeltaPublisher {
             response.successful().forEach(ok -> sent.add(new Sent(messages.get(Integer.parseInt(ok.id())), Outcome.ACCEPTED)));
             for (BatchResultErrorEntry failed : response.failed()) {
                 DeltaMessage message = messages.get(Integer.parseInt(failed.id()));
-                LOG.warn("delta_publish_rejected", "deltas", message.deltas().size(),
-                        "firstDeltaId", message.deltaIds().get(0), "code", failed.code(), "senderFault", failed.senderFault());
+                List<UUID> ids = message.deltaIds();
+                // A message of one delta names it; a larger one is narrowed down if SQS refused it.
+                LOG.warn("delta_publish_rejected", "deltaId", ids.size() == 1 ? ids.get(0) : null, "deltas", ids.size(),
+                        "code", failed.code(), "senderFault", failed.senderFault());
                 sent.add(new Sent(message, isRefusal(failed) ? Outcome.REFUSED : Outcome.FAILED));
             }
             return sent;

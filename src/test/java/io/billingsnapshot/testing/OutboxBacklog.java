@@ -74,14 +74,18 @@ public final class OutboxBacklog {
             }
         }
 
-        /** True when exactly the deltas {@code 1..count} arrived, each once, and nothing else. */
+        /** True when every delta {@code 1..count} arrived, and nothing else (arrivals again aside). */
+        public synchronized boolean everyOneArrived(long count) {
+            return foreign == 0 && seen.cardinality() == count && seen.nextSetBit(0) == 1 && seen.length() == count + 1;
+        }
+
+        /** True when every delta {@code 1..count} arrived, each once, and nothing else. */
         public synchronized boolean exactlyOnce(long count) {
-            return duplicates == 0 && foreign == 0 && seen.cardinality() == count && seen.nextSetBit(0) == 1
-                    && seen.length() == count + 1;
+            return duplicates == 0 && everyOneArrived(count);
         }
 
         public synchronized String summary() {
-            return seen.cardinality() + " distinct, " + duplicates + " twice, " + foreign + " foreign";
+            return seen.cardinality() + " distinct, " + duplicates + " arrived again, " + foreign + " foreign";
         }
     }
 }
