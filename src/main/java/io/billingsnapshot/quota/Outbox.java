@@ -35,7 +35,7 @@ import java.util.UUID;
 public final class Outbox {
 
     /** Pending and set-aside deltas are counted exactly up to this many; beyond, pending is an estimate. */
-    public static final int COUNTED_UP_TO = 10_000;
+    public static final int COUNTED_UP_TO = 1_000;
 
     /** One row per delta, zipped from three arrays. */
     private static final String ADD_ALL = """
