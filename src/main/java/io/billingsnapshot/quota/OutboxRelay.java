@@ -83,7 +83,7 @@ public final class OutboxRelay {
             DeltaPublisher.Result result = publishAndBookkeep(c, claim.deltas(), now, Ends.left(ends.sqsCalls()), ends);
             claimed += claim.deltas().size();
             published += result.accepted().size();
-            boolean full = claim.deltas().size() + claim.unreadable().size() >= sweepLimit;
+            boolean full = sweepLimit > 0 && claim.deltas().size() + claim.unreadable().size() >= sweepLimit;
             boolean allOut = result.accepted().size() + result.refused().size() == claim.deltas().size();
             if (!full || !allOut || Ends.left(ends.stopWork()).isZero()) {
                 return new SweepResult(claimed, published, after(claim, result));

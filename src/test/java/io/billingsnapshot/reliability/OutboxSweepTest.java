@@ -31,6 +31,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
@@ -57,8 +58,15 @@ class OutboxSweepTest {
 
     @BeforeEach
     void setUp() {
+        handler = handler("10");
+    }
+
+    private BillingSnapshotHandler handler(String sweepLimit) {
+        if (connections != null) {
+            tearDown();
+        }
         Map<String, String> env = fixture.environment();
-        env.put("OUTBOX_SWEEP_LIMIT", "10");
+        env.put("OUTBOX_SWEEP_LIMIT", sweepLimit);
         Config config = Config.fromEnvironment(env);
         connections = new DatabaseConnections(config.database());
         sqs = fixture.sqs.client();
@@ -68,7 +76,7 @@ class OutboxSweepTest {
             return real.publish(deltas, timeLeft);
         };
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-        handler = new BillingSnapshotHandler(Wiring.create(config, connections, recorded, metrics, clock,
+        return new BillingSnapshotHandler(Wiring.create(config, connections, recorded, metrics, clock,
                 UUID::randomUUID), clock);
     }
 
@@ -107,6 +115,18 @@ class OutboxSweepTest {
         assertThat(metrics.last().gauge(Gauge.OUTBOX_PENDING)).hasValue(95);
         // The oldest was written a microsecond after BACKLOG_SINCE: an hour ago, less that microsecond.
         assertThat(metrics.last().gauge(Gauge.OUTBOX_OLDEST_AGE_SECONDS)).hasValue(3_599);
+    }
+
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a loop would run until the 15-minute budget
+    void aSweepLimitOfZeroClaimsNothingAndOnlyReportsTheOutbox() {
+        handler = handler("0");
+        OutboxBacklog.add(fixture.db, 1, 5, BACKLOG_SINCE);
+
+        sweep();
+
+        assertThat(published).isEmpty();
+        assertThat(metrics.last().gauge(Gauge.OUTBOX_PENDING)).hasValue(5);
     }
 
     @Test
