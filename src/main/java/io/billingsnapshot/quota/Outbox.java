@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -61,7 +62,7 @@ public final class Outbox {
     // that grew fast since its last ANALYZE): each CTE has one indexable condition, and the
     // update finds its rows by key from an array, never by a join the planner could turn into a
     // scan of the table. Package-visible, like STATS, for the test that reads their plans.
-    static final String CLAIM = """
+    static final String CLAIM = String.format(Locale.ROOT, """
             WITH oldest AS (
                 SELECT delta_id FROM billing_quota_delta_outbox
                 WHERE available_at <= ?
@@ -84,12 +85,12 @@ public final class Outbox {
                     ORDER BY created_at LIMIT 1) AS oldest_unclaimed,
                    claimed.delta_id, claimed.payload, claimed.created_at
             FROM (VALUES (1)) AS one
-            LEFT JOIN claimed ON true""".formatted(STATE);
+            LEFT JOIN claimed ON true""", STATE);
 
-    static final String STATS = """
+    static final String STATS = String.format(Locale.ROOT, """
             SELECT %s,
-                   (SELECT min(created_at) FROM billing_quota_delta_outbox WHERE quarantined_at IS NULL) AS oldest"""
-            .formatted(STATE);
+                   (SELECT min(created_at) FROM billing_quota_delta_outbox WHERE quarantined_at IS NULL) AS oldest""",
+            STATE);
 
     private static final String RELEASE = """
             UPDATE billing_quota_delta_outbox SET available_at = ? WHERE delta_id = ANY (?)""";
