@@ -55,7 +55,7 @@ public final class Outbox {
 
     // Leases in order (V1's index on available_at): the rows still under lease and the set-aside
     // ones lie beyond the claim's range, so it reads only the rows it takes. The pending deltas
-    // of the given requests (a redelivery's) are claimed as well, at once. The state rides along
+    // of the given requests that were tried before (a redelivery's) are claimed as well, at once. The state rides along
     // (one row even when nothing is claimed), seen as it was before the claim; the oldest pending
     // delta is split into claimed and not, because the claimed ones may be published now.
     // Written so that every plan stays a bounded index scan even without statistics (an outbox
@@ -71,7 +71,7 @@ public final class Outbox {
                 FOR UPDATE SKIP LOCKED),
             of_requests AS (
                 SELECT delta_id, available_at FROM billing_quota_delta_outbox
-                WHERE request_log_id = ANY (ARRAY(SELECT unnest(?::uuid[])))
+                WHERE request_log_id = ANY (ARRAY(SELECT unnest(?::uuid[]))) AND attempts > 0
                 FOR UPDATE SKIP LOCKED),
             claimed AS (
                 UPDATE billing_quota_delta_outbox
@@ -92,8 +92,9 @@ public final class Outbox {
                    (SELECT min(created_at) FROM billing_quota_delta_outbox WHERE quarantined_at IS NULL) AS oldest""",
             STATE);
 
+    /** A released delta has been tried: it enters V3's index of tried deltas by request, which a redelivery looks in. */
     private static final String RELEASE = """
-            UPDATE billing_quota_delta_outbox SET available_at = ? WHERE delta_id = ANY (?)""";
+            UPDATE billing_quota_delta_outbox SET available_at = ?, attempts = attempts + 1 WHERE delta_id = ANY (?)""";
 
     private static final String DELETE = "DELETE FROM billing_quota_delta_outbox WHERE delta_id = ANY (?)";
 
