@@ -97,7 +97,8 @@ final class Report {
         System.out.println("(publish): of ms/batch, the time in SendMessageBatch calls to the embedded SQS, the same calls"
                 + " on both sides; db phase: everything else.");
         System.out.println("SQS req: SendMessageBatch requests per batch (the deltas packed into messages of at most 256 KiB,"
-                + " up to 1 MiB a request); SQS KB: the message bodies they carried.");
+                + " up to 1 MiB a request); SQS KB: the message bodies they carried. The SQS server (ElasticMQ) runs in"
+                + " this JVM: its own CPU is part of (publish).");
         System.out.println("db RT: median per batch, counted by the relay; a+ means some batches took more.");
         System.out.println();
         System.out.println("Physical limit: the same rows by one raw multi-row INSERT ... ON CONFLICT and a commit, no other work");
@@ -177,6 +178,9 @@ final class Report {
         System.out.printf(Locale.ROOT, "%-48s %.1f%% (%.1f of %.1f ms, %.1f requests) %s%n",
                 "publishing <= 10% of the batch at 10,000, 1 ms", 100 * largePublish, large.publishMsPerBatch(),
                 large.msPerBatch(), large.sqsCalls(), mark(largePublish <= 0.10));
+        System.out.printf(Locale.ROOT, "%-48s %.1f ms CPU of the embedded SQS server's threads (SQS's side on Lambda);"
+                + " the rest: %.1f%%%n", "  of which the SQS server's own work", large.sqsServerCpuMs(),
+                100 * Math.max(0, large.publishMsPerBatch() - large.sqsServerCpuMs()) / large.msPerBatch());
         System.out.printf(Locale.ROOT, "%-48s %.1fx whole, %.1fx database phase %s%n",
                 "one set >= 5x sets of one at 1,000, no delay", ratioNone, dbRatio(NONE, 1_000), mark(ratioNone >= 5));
         System.out.printf(Locale.ROOT, "%-48s %.0f%% %s%n", "set db phase >= 60% of raw upsert at 1,000", 100 * dbFraction,

@@ -51,6 +51,7 @@ public final class SweepBenchmark {
     private static final int BACKLOG = 1_000_000;
     private static final int SMALL = 1_000;
     private static final int ROUNDS = 7;
+    private static final int WARM_UP = 20;
     private static final Duration INVOCATION = Duration.ofSeconds(30);
     private static final Duration LEASE = Duration.ofMinutes(16);
     private static final Duration STATEMENT_LIMIT = Duration.ofSeconds(5);
@@ -88,7 +89,7 @@ public final class SweepBenchmark {
                         SMALL, ROUNDS);
                 List<Round> small = new ArrayList<>();
                 long next = 1;
-                for (int r = -3; r < ROUNDS; r++) { // three rounds to warm up, not counted
+                for (int r = -WARM_UP; r < ROUNDS; r++) { // the JIT warms up on the first rounds, not counted
                     OutboxBacklog.add(db, next, next + SMALL - 1, outageStart);
                     next += SMALL;
                     Round round = round(c, publisher, config.outboxSweepLimit());

@@ -13,14 +13,13 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongSupplier;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /** One path of the function, wired as Lambda wires it, talking to the database through a relay. */
 final class Target implements AutoCloseable {
 
     /** One batch: its size, how long it took, how much of that was publishing, and what it cost. */
-    record Sample(int messages, long nanos, long publishNanos, long roundTrips, long sqsCalls, long sqsBytes) {
+    record Sample(int messages, long nanos, long publishNanos, long roundTrips, SqsMeter.Reading sqs) {
     }
 
     final Path path;
@@ -28,15 +27,13 @@ final class Target implements AutoCloseable {
     private final Path.Function function;
     private final RecordingMetrics metrics = new RecordingMetrics();
     private final AtomicLong publishNanos = new AtomicLong();
-    private final LongSupplier sqsCalls;
-    private final LongSupplier sqsBytes;
+    private final SqsMeter sqsMeter;
 
     Target(Path path, Map<String, String> environment, CountingRelay relay, SqsClient sqs, String queueUrl,
-            LongSupplier sqsCalls, LongSupplier sqsBytes) {
+            SqsMeter sqsMeter) {
         this.path = path;
         this.relay = relay;
-        this.sqsCalls = sqsCalls;
-        this.sqsBytes = sqsBytes;
+        this.sqsMeter = sqsMeter;
         Map<String, String> env = new HashMap<>(environment);
         env.put("DB_URL", relay.relayUrl(environment.get("DB_URL")));
         DeltaPublisher sqsPublisher = new SqsDeltaPublisher(sqs, queueUrl);
@@ -58,8 +55,7 @@ final class Target implements AutoCloseable {
     /** A batch of which exactly {@code expectedFailures} records must fail. */
     Sample run(SQSEvent event, int expectedFailures) {
         long roundTrips = relay.roundTrips();
-        long calls = sqsCalls.getAsLong();
-        long bytes = sqsBytes.getAsLong();
+        SqsMeter.Reading sqs = sqsMeter.read();
         long published = publishNanos.get();
         long start = System.nanoTime();
         SQSBatchResponse response = function.handle(event, Instant.now().plusSeconds(900));
@@ -68,7 +64,7 @@ final class Target implements AutoCloseable {
             throw new IllegalStateException(path + ": " + response.getBatchItemFailures().size() + " records failed");
         }
         return new Sample(event.getRecords().size(), took, publishNanos.get() - published,
-                relay.roundTrips() - roundTrips, sqsCalls.getAsLong() - calls, sqsBytes.getAsLong() - bytes);
+                relay.roundTrips() - roundTrips, sqsMeter.read().since(sqs));
     }
 
     long splits() {
