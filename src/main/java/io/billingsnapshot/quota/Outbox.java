@@ -28,8 +28,8 @@ import java.util.UUID;
  * at once and no transaction stays open while SQS is called. A delta that can never be
  * published is quarantined (set aside, V2) rather than retried forever.
  *
- * <p>Every statement reads a bounded number of index entries whatever the number of pending
- * deltas (V3's partial indexes), so a backlog of any size drains under the role's
+ * <p>Every statement reads a bounded number of rows whatever the number of pending deltas (V1's
+ * lease index, V3's indexes), so a backlog of any size drains under the role's
  * {@code statement_timeout}; and every statement carries the time-left bound its caller gives.
  * Methods do not commit.
  */
@@ -55,9 +55,10 @@ public final class Outbox {
 
     // Leases in order (V1's index on available_at): the rows still under lease and the set-aside
     // ones lie beyond the claim's range, so it reads only the rows it takes. The pending deltas
-    // of the given requests that were tried before (a redelivery's) are claimed as well, at once. The state rides along
-    // (one row even when nothing is claimed), seen as it was before the claim; the oldest pending
-    // delta is split into claimed and not, because the claimed ones may be published now.
+    // of the given requests that were tried before (a redelivery's) are claimed as well, at once.
+    // The state rides along (one row even when nothing is claimed), seen as it was before the
+    // claim; the oldest pending delta is split into claimed and not, because the claimed ones may
+    // be published now.
     // Written so that every plan stays a bounded index scan even without statistics (an outbox
     // that grew fast since its last ANALYZE): each CTE has one indexable condition, and the
     // update finds its rows by key from an array, never by a join the planner could turn into a
@@ -169,9 +170,10 @@ public final class Outbox {
     }
 
     /**
-     * Claims up to {@code limit} pending deltas whose lease has passed, oldest first, and every
-     * such delta of {@code requestLogIds}, leasing them again from {@code now}. A claimed row whose
-     * payload cannot be read is set aside at once, so that it never blocks the others.
+     * Claims up to {@code limit} pending deltas whose lease has passed, the oldest leases first,
+     * and every such delta of {@code requestLogIds} tried before, leasing them again from
+     * {@code now}. A claimed row whose payload cannot be read is set aside at once, so that it
+     * never blocks the others.
      */
     public Claim claimPending(Connection c, Collection<UUID> requestLogIds, Instant now, Duration lease, int limit,
             Duration timeout) throws SQLException {
