@@ -6,6 +6,7 @@ import static io.billingsnapshot.config.EnvVars.MAX_FUTURE_SKEW_SECONDS;
 import static io.billingsnapshot.config.EnvVars.METRICS_NAMESPACE;
 import static io.billingsnapshot.config.EnvVars.OUTBOX_LEASE_SECONDS;
 import static io.billingsnapshot.config.EnvVars.OUTBOX_SWEEP_LIMIT;
+import static io.billingsnapshot.config.EnvVars.QUOTA_DELTA_MAX_MESSAGE_BYTES;
 import static io.billingsnapshot.config.EnvVars.QUOTA_DELTA_QUEUE_URL;
 import static io.billingsnapshot.config.EnvVars.SQS_ENDPOINT_URL;
 import static io.billingsnapshot.config.EnvVars.WHOLE_BATCH_MIN_SIZE;
@@ -13,6 +14,7 @@ import static io.billingsnapshot.config.EnvVars.WHOLE_BATCH_MIN_SIZE;
 import io.billingsnapshot.config.ConfigException;
 import io.billingsnapshot.config.Env;
 import io.billingsnapshot.db.DatabaseSettings;
+import io.billingsnapshot.quota.SqsDeltaPublisher;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
@@ -25,6 +27,7 @@ import java.util.Optional;
 public record Config(
         DatabaseSettings database,
         String quotaDeltaQueueUrl,
+        int quotaDeltaMaxMessageBytes,
         Optional<URI> sqsEndpoint,
         String metricsNamespace,
         Duration outboxLease,
@@ -40,12 +43,14 @@ public record Config(
         return new Config(
                 DatabaseSettings.fromEnvironment(env),
                 queueUrl(env.required(QUOTA_DELTA_QUEUE_URL), QUOTA_DELTA_QUEUE_URL).toString(),
+                // SQS's own limit is 1 MiB; below a kilobyte a message could not hold even one delta.
+                env.integer(QUOTA_DELTA_MAX_MESSAGE_BYTES, SqsDeltaPublisher.DEFAULT_MAX_MESSAGE_BYTES, 1_024, 1_048_576),
                 Optional.ofNullable(env.optional(SQS_ENDPOINT_URL, null)).map(v -> queueUrl(v, SQS_ENDPOINT_URL)),
                 env.optional(METRICS_NAMESPACE, DEFAULT_METRICS_NAMESPACE),
                 // Longer than any invocation (Lambda's limit is 15 minutes), so a live invocation's
                 // own deltas are never swept from under it.
                 env.seconds(OUTBOX_LEASE_SECONDS, Duration.ofMinutes(16), 1, 86_400),
-                env.integer(OUTBOX_SWEEP_LIMIT, 100, 0, 10_000),
+                env.integer(OUTBOX_SWEEP_LIMIT, 1_000, 0, 10_000),
                 // Time left for publishing the batch's deltas and answering.
                 Duration.ofMillis(env.integer(DEADLINE_RESERVE_MILLIS, 5_000, 0, 600_000)),
                 // Clocks of the gateway and the function drift; a day covers any honest drift.

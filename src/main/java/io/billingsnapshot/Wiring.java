@@ -37,7 +37,7 @@ public final class Wiring {
     static BatchProcessor fromEnvironment(Map<String, String> environment) {
         Config config = configure(environment);
         return create(config, new DatabaseConnections(config.database()),
-                new SqsDeltaPublisher(sqsClient(config), config.quotaDeltaQueueUrl()),
+                new SqsDeltaPublisher(sqsClient(config), config.quotaDeltaQueueUrl(), config.quotaDeltaMaxMessageBytes()),
                 EmfMetrics.factory(config.metricsNamespace()), Clock.systemUTC(), UUID::randomUUID);
     }
 
@@ -55,7 +55,7 @@ public final class Wiring {
     static Rerater rerater(Map<String, String> environment, Clock clock) {
         Config config = configure(environment);
         return rerater(config, new DatabaseConnections(config.database()),
-                new SqsDeltaPublisher(sqsClient(config), config.quotaDeltaQueueUrl()),
+                new SqsDeltaPublisher(sqsClient(config), config.quotaDeltaQueueUrl(), config.quotaDeltaMaxMessageBytes()),
                 RerateMetrics.emf(config.metricsNamespace()), clock, UUID::randomUUID, Rerater.CHUNK_ROWS);
     }
 

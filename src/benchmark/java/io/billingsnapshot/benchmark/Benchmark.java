@@ -17,10 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
-import software.amazon.awssdk.core.interceptor.Context;
-import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
-import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -46,7 +42,7 @@ public final class Benchmark {
 
     /** What one granularity did at one batch size: medians over its batches. */
     record Result(int batches, double msPerBatch, double dbMsPerBatch, double publishMsPerBatch, long roundTrips,
-            long maxRoundTrips, double sqsCalls, boolean extrapolated) {
+            long maxRoundTrips, double sqsCalls, double sqsBytes, double sqsServerCpuMs, boolean extrapolated) {
 
         double messagesPerSecond(int size) {
             return size / (msPerBatch / 1_000);
@@ -58,7 +54,7 @@ public final class Benchmark {
     /** A batch of 1,000 with one record a trigger refuses, with the delay. */
     private Result poison;
     private long poisonTransactions;
-    private final AtomicLong sqsCalls = new AtomicLong();
+    private final SqsMeter sqsMeter = new SqsMeter();
     private Workload workload;
 
     public static void main(String[] args) throws Exception {
@@ -83,8 +79,8 @@ public final class Benchmark {
             Map<String, String> env = environment(db, sqs, queue);
             for (Duration delay : List.of(Duration.ZERO, DELAY)) {
                 try (CountingRelay relay = CountingRelay.start("localhost", port(db.url()), delay);
-                        Target fast = new Target(Granularity.WHOLE_BATCH, env, relay, counted, queue, sqsCalls::get);
-                        Target slow = new Target(Granularity.SETS_OF_ONE, env, relay, counted, queue, sqsCalls::get);
+                        Target fast = new Target(Granularity.WHOLE_BATCH, env, relay, counted, queue, sqsMeter);
+                        Target slow = new Target(Granularity.SETS_OF_ONE, env, relay, counted, queue, sqsMeter);
                         RawUpsert upsert = new RawUpsert(relay.relayUrl(db.url()), db.user(), db.password())) {
                     measure(delay, relay, fast, slow, upsert, () -> plain.purgeQueue(r -> r.queueUrl(queue)));
                     if (fast.splits() > 0) {
@@ -135,7 +131,8 @@ public final class Benchmark {
                     }
                     long roundTrips = relay.roundTrips();
                     long nanos = upsert.write(rows, workload.nextLogIds(size));
-                    rawSamples.add(new Target.Sample(size, nanos, 0, relay.roundTrips() - roundTrips, 0));
+                    rawSamples.add(new Target.Sample(size, nanos, 0, relay.roundTrips() - roundTrips,
+                            new SqsMeter.Reading(0, 0, 0)));
                 }
                 if (b < slowBatches) {
                     slowSamples.add(slow.run(workload.nextBatch(extrapolate ? SAMPLE : size)));
@@ -150,7 +147,7 @@ public final class Benchmark {
                 Result measured = results.get(new Cell(Granularity.SETS_OF_ONE, Duration.ZERO, size));
                 perMessage = new Result(perMessage.batches(), perMessage.msPerBatch(), perMessage.dbMsPerBatch(),
                         perMessage.publishMsPerBatch(), measured.roundTrips(), measured.maxRoundTrips(),
-                        measured.sqsCalls(), true);
+                        measured.sqsCalls(), measured.sqsBytes(), perMessage.sqsServerCpuMs(), true);
             }
             results.put(new Cell(Granularity.SETS_OF_ONE, delay, size), perMessage);
             System.out.printf(Locale.ROOT,
@@ -200,8 +197,10 @@ public final class Benchmark {
         double publish = median(samples.stream().mapToDouble(s -> s.publishNanos() / 1e6).toArray()) * scale;
         long roundTrips = (long) median(samples.stream().mapToDouble(Target.Sample::roundTrips).toArray());
         long maxRoundTrips = samples.stream().mapToLong(Target.Sample::roundTrips).max().orElse(0);
-        double calls = samples.stream().mapToLong(Target.Sample::sqsCalls).average().orElse(0);
-        return new Result(samples.size(), ms, db, publish, roundTrips, maxRoundTrips, calls, extrapolated);
+        double calls = samples.stream().mapToLong(s -> s.sqs().requests()).average().orElse(0);
+        double bytes = samples.stream().mapToLong(s -> s.sqs().bytes()).average().orElse(0);
+        double serverCpu = median(samples.stream().mapToDouble(s -> s.sqs().serverCpuNanos() / 1e6).toArray()) * scale;
+        return new Result(samples.size(), ms, db, publish, roundTrips, maxRoundTrips, calls, bytes, serverCpu, extrapolated);
     }
 
     /** A fresh JVM limited to 512 MB processes one 10,000-message batch. */
@@ -243,22 +242,15 @@ public final class Benchmark {
         return env;
     }
 
-    /** An SQS client that counts every call it makes. */
+    /** An SQS client whose every call the meter counts. */
     private SqsClient countingClient(TestSqs sqs) {
-        ExecutionInterceptor counter = new ExecutionInterceptor() {
-            @Override
-            public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
-                sqsCalls.incrementAndGet();
-            }
-        };
         return SqsClient.builder().endpointOverride(sqs.endpoint()).region(software.amazon.awssdk.regions.Region.US_EAST_1)
                 .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
                         software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("x", "x")))
                 .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create())
-                .overrideConfiguration(c -> c.addExecutionInterceptor(counter))
+                .overrideConfiguration(c -> c.addExecutionInterceptor(sqsMeter))
                 .build();
     }
-
 
     static int index(int size) {
         for (int i = 0; i < SIZES.length; i++) {

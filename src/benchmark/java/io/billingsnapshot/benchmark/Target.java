@@ -13,14 +13,13 @@ import io.billingsnapshot.testing.RecordingMetrics;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongSupplier;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /** The function at one granularity, wired as Lambda wires it, talking to the database through a relay. */
 final class Target implements AutoCloseable {
 
     /** One batch: its size, how long it took, how much of that was publishing, and what it cost. */
-    record Sample(int messages, long nanos, long publishNanos, long roundTrips, long sqsCalls) {
+    record Sample(int messages, long nanos, long publishNanos, long roundTrips, SqsMeter.Reading sqs) {
     }
 
     final Granularity granularity;
@@ -29,13 +28,13 @@ final class Target implements AutoCloseable {
     private final BillingFunction function;
     private final RecordingMetrics metrics = new RecordingMetrics();
     private final AtomicLong publishNanos = new AtomicLong();
-    private final LongSupplier sqsCalls;
+    private final SqsMeter sqsMeter;
 
     Target(Granularity granularity, Map<String, String> environment, CountingRelay relay, SqsClient sqs, String queueUrl,
-            LongSupplier sqsCalls) {
+            SqsMeter sqsMeter) {
         this.granularity = granularity;
         this.relay = relay;
-        this.sqsCalls = sqsCalls;
+        this.sqsMeter = sqsMeter;
         Map<String, String> env = granularity.environment(environment);
         env.put("DB_URL", relay.relayUrl(environment.get("DB_URL")));
         DeltaPublisher sqsPublisher = new SqsDeltaPublisher(sqs, queueUrl);
@@ -57,7 +56,7 @@ final class Target implements AutoCloseable {
     /** A batch of which exactly {@code expectedFailures} records must fail. */
     Sample run(SQSEvent event, int expectedFailures) {
         long roundTrips = relay.roundTrips();
-        long calls = sqsCalls.getAsLong();
+        SqsMeter.Reading sqs = sqsMeter.read();
         long published = publishNanos.get();
         long start = System.nanoTime();
         SQSBatchResponse response = function.handle(event);
@@ -66,7 +65,7 @@ final class Target implements AutoCloseable {
             throw new IllegalStateException(granularity + ": " + response.getBatchItemFailures().size() + " records failed");
         }
         return new Sample(event.getRecords().size(), took, publishNanos.get() - published,
-                relay.roundTrips() - roundTrips, sqsCalls.getAsLong() - calls);
+                relay.roundTrips() - roundTrips, sqsMeter.read().since(sqs));
     }
 
     long splits() {

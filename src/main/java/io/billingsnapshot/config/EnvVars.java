@@ -29,8 +29,10 @@ public final class EnvVars {
     public static final String SQS_ENDPOINT_URL = "SQS_ENDPOINT_URL";
     /** Seconds a just-written delta is reserved for its own invocation before any sweep may publish it. */
     public static final String OUTBOX_LEASE_SECONDS = "OUTBOX_LEASE_SECONDS";
-    /** Most pending deltas one invocation sweeps from the outbox. */
+    /** Most pending deltas one claim of the outbox sweep takes; the sweep claims again while it has time. */
     public static final String OUTBOX_SWEEP_LIMIT = "OUTBOX_SWEEP_LIMIT";
+    /** Largest quota-delta message, in UTF-8 bytes: the deltas published are packed into messages up to it. */
+    public static final String QUOTA_DELTA_MAX_MESSAGE_BYTES = "QUOTA_DELTA_MAX_MESSAGE_BYTES";
 
     /** Milliseconds before the Lambda timeout at which record processing stops (the rest are reported failed). */
     public static final String DEADLINE_RESERVE_MILLIS = "DEADLINE_RESERVE_MILLIS";

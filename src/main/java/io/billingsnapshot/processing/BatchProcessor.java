@@ -20,6 +20,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -97,17 +98,24 @@ public final class BatchProcessor {
         BatchResponseBuilder response = new BatchResponseBuilder(records);
         List<QuotaDelta> deltas = new ArrayList<>();
         List<SQSMessage> deltaSources = new ArrayList<>();
+        // Redelivered records written or stale: a delta an earlier delivery left pending goes out now.
+        List<UUID> redelivered = new ArrayList<>();
         for (int i = 0; i < records.size(); i++) {
             SQSMessage record = records.get(i);
             Outcome outcome = outcomes.get(i);
             count(outcome, metrics);
             if (outcome instanceof Outcome.Failed failed) {
                 response.fail(record, failed, requestLogId(parsed.get(i)));
-            } else if (outcome instanceof Outcome.Written written) {
-                written.delta().ifPresent(d -> {
-                    deltas.add(d);
-                    deltaSources.add(record);
-                });
+            } else {
+                if (redelivery(record)) {
+                    redelivered.add(parsed.get(i).message().orElseThrow().requestLogId());
+                }
+                if (outcome instanceof Outcome.Written written) {
+                    written.delta().ifPresent(d -> {
+                        deltas.add(d);
+                        deltaSources.add(record);
+                    });
+                }
             }
             logStale(record, parsed.get(i), outcome);
         }
@@ -120,7 +128,7 @@ public final class BatchProcessor {
                         "deltaId", deltas.get(d).deltaId());
             }
         }
-        sweep(connection, metrics, budget);
+        sweep(connection, redelivered, metrics, budget);
 
         SQSBatchResponse answer = response.build();
         Duration took = Duration.between(start, clock.instant());
@@ -148,15 +156,19 @@ public final class BatchProcessor {
         return accepted.get();
     }
 
-    /** Sweeps while there is time before the stop, and reports the outbox's state whenever it can be read. */
-    private void sweep(InvocationConnection connection, Metrics metrics, TimeBudget budget) {
+    /**
+     * Sweeps while there is time before the stop, the pending deltas of the batch's redelivered
+     * requests first, and reports the outbox's state whenever it can be read.
+     */
+    private void sweep(InvocationConnection connection, Collection<UUID> requestLogIds, Metrics metrics,
+            TimeBudget budget) {
         Optional<Connection> c = connection.get();
         if (c.isEmpty()) {
             return;
         }
         try {
             Instant now = clock.instant();
-            OutboxRelay.SweepResult sweep = relay.sweep(c.get(), now, budget.stopWork());
+            OutboxRelay.SweepResult sweep = relay.sweep(c.get(), requestLogIds, now, budget);
             metrics.count(Metric.DELTAS_PUBLISHED, sweep.published());
             metrics.count(Metric.DELTA_PUBLISH_FAILURES, sweep.claimed() - sweep.published());
             metrics.outbox(sweep.after().pending(), sweep.after().oldestAge(now), sweep.after().quarantined());
@@ -164,6 +176,11 @@ public final class BatchProcessor {
             LOG.error(LogEvent.OUTBOX_SWEEP_FAILED, e);
             connection.rollback();
         }
+    }
+
+    /** SQS delivered the record before (a record without the count is taken for one). */
+    private static boolean redelivery(SQSMessage record) {
+        return record.getAttributes() == null || !"1".equals(record.getAttributes().get("ApproximateReceiveCount"));
     }
 
     /** Every counter of a record's outcome, in one place whatever the size of its set. */

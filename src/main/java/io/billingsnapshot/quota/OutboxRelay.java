@@ -1,11 +1,13 @@
 package io.billingsnapshot.quota;
 
 import io.billingsnapshot.billing.QuotaDelta;
+import io.billingsnapshot.time.TimeBudget;
 import io.billingsnapshot.logging.JsonLog;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -15,8 +17,9 @@ import java.util.stream.Stream;
 /**
  * Moves committed deltas from the outbox to the queue: publish, then delete what SQS
  * accepted. A crash between the two re-publishes the same deltaId later, which consumers
- * deduplicate; nothing is deleted before SQS has it. Every SQS call is bounded by the time the
- * caller gives; a delta not confirmed in that time is released for the next invocation.
+ * deduplicate; nothing is deleted before SQS has it. Every SQS call and every statement is
+ * bounded by the caller's {@link TimeBudget}; a delta not confirmed in time is released for the
+ * next claim.
  */
 public final class OutboxRelay {
 
@@ -39,70 +42,104 @@ public final class OutboxRelay {
     }
 
     /**
-     * Publishes deltas already committed to the outbox within {@code sqsTimeLeft} and removes
-     * the accepted ones; the ones SQS refused as invalid are set aside, the others released for
-     * the next invocation to retry at once.
+     * Publishes deltas already committed to the outbox, SQS calls ending by the budget's
+     * {@code sqsCallsEnd}, and removes the accepted ones; the ones SQS refused as invalid are set
+     * aside, the others released for the next claim to take at once.
      *
      * @return the ids SQS accepted
      */
-    public Set<UUID> publish(Connection c, List<QuotaDelta> deltas, Instant now, Duration sqsTimeLeft)
+    public Set<UUID> publish(Connection c, List<QuotaDelta> deltas, Instant now, TimeBudget budget)
             throws SQLException {
-        return publishAndBookkeep(c, deltas, now, sqsTimeLeft).accepted();
+        Ends ends = Ends.of(now, budget);
+        return publishAndBookkeep(c, deltas, now, Ends.left(ends.sqsCalls()), ends).accepted();
     }
 
     /**
      * Publishes deltas left pending by earlier invocations (crashed, timed out, or failed to
-     * publish), its SQS calls ending by {@code stopAt}; at or after {@code stopAt} it only reads
-     * the outbox's state. The state after a sweep is worked out from what the claim saw and what
-     * the sweep did, with no extra statement.
+     * publish): first claim the pending deltas of {@code requestLogIds} (a redelivered record's
+     * delta goes out at once) and the oldest {@code sweepLimit}, then keep claiming the oldest
+     * while every delta claimed went out and the budget's {@code stopWork} has not come. At or
+     * after {@code stopWork} it only reads the outbox's state. The state after a sweep is worked
+     * out from what the last claim saw and what was done since, with no extra statement.
      */
-    public SweepResult sweep(Connection c, Instant now, Instant stopAt) throws SQLException {
-        if (!now.isBefore(stopAt)) {
-            return new SweepResult(0, 0, stats(c));
+    public SweepResult sweep(Connection c, Collection<UUID> requestLogIds, Instant now, TimeBudget budget)
+            throws SQLException {
+        Ends ends = Ends.of(now, budget);
+        if (Ends.left(ends.stopWork()).isZero()) {
+            Outbox.Stats stats = outbox.stats(c, Ends.left(ends.databaseCalls()));
+            c.commit(); // ends the read's transaction: nothing is left open between invocations
+            return new SweepResult(0, 0, stats);
         }
-        Outbox.Claim claim = outbox.claimPending(c, now, lease, sweepLimit);
-        c.commit();
-        claim.unreadable().forEach(id -> logQuarantined(id, Outbox.QuarantineReason.UNREADABLE_PAYLOAD));
-        DeltaPublisher.Result result = publishAndBookkeep(c, claim.deltas(), now, Duration.between(now, stopAt));
+        int claimed = 0;
+        int published = 0;
+        Collection<UUID> requests = requestLogIds;
+        while (true) {
+            Outbox.Claim claim = outbox.claimPending(c, requests, now, lease, sweepLimit,
+                    Ends.left(ends.databaseCalls()));
+            c.commit();
+            claim.unreadable().forEach((id, why) -> logQuarantined(id, Outbox.QuarantineReason.UNREADABLE_PAYLOAD, why));
+            // A claim starts only before the stop; its SQS calls may use the reserve's SQS time, as the
+            // batch's own do, so the last claim of an invocation goes out rather than back.
+            DeltaPublisher.Result result = publishAndBookkeep(c, claim.deltas(), now, Ends.left(ends.sqsCalls()), ends);
+            claimed += claim.deltas().size();
+            published += result.accepted().size();
+            boolean full = sweepLimit > 0 && claim.deltas().size() + claim.unreadable().size() >= sweepLimit;
+            boolean allOut = result.accepted().size() + result.refused().size() == claim.deltas().size();
+            if (!full || !allOut || Ends.left(ends.stopWork()).isZero()) {
+                return new SweepResult(claimed, published, after(claim, result));
+            }
+            requests = List.of();
+        }
+    }
+
+    /** The outbox after a claim and its publishing, from the state the claim saw. */
+    private static Outbox.Stats after(Outbox.Claim claim, DeltaPublisher.Result result) {
         int setAside = claim.unreadable().size() + result.refused().size();
         Optional<Instant> oldest = Stream.concat(claim.before().oldestCreatedAt().stream(),
                 claim.deltas().stream().map(QuotaDelta::deltaId)
                         .filter(id -> !result.accepted().contains(id) && !result.refused().contains(id))
                         .map(claim.createdAt()::get))
                 .min(Instant::compareTo);
-        Outbox.Stats after = new Outbox.Stats(claim.before().pending() - result.accepted().size() - setAside,
+        return new Outbox.Stats(Math.max(0, claim.before().pending() - result.accepted().size() - setAside),
                 oldest, claim.before().quarantined() + setAside);
-        return new SweepResult(claim.deltas().size(), result.accepted().size(), after);
-    }
-
-    private Outbox.Stats stats(Connection c) throws SQLException {
-        Outbox.Stats stats = outbox.stats(c);
-        c.commit(); // ends the read's transaction: nothing is left open between invocations
-        return stats;
     }
 
     private DeltaPublisher.Result publishAndBookkeep(Connection c, List<QuotaDelta> deltas, Instant now,
-            Duration sqsTimeLeft) throws SQLException {
+            Duration sqsTimeLeft, Ends ends) throws SQLException {
         if (deltas.isEmpty()) {
             return DeltaPublisher.Result.acceptedOnly(Set.of());
         }
         DeltaPublisher.Result result = publisher.publish(deltas, sqsTimeLeft);
         List<UUID> unconfirmed = deltas.stream().map(QuotaDelta::deltaId)
                 .filter(id -> !result.accepted().contains(id) && !result.refused().contains(id)).toList();
-        outbox.delete(c, result.accepted());
-        quarantine(c, List.copyOf(result.refused()), Outbox.QuarantineReason.REFUSED_BY_SQS, now);
-        outbox.release(c, unconfirmed, now);
+        outbox.delete(c, result.accepted(), Ends.left(ends.databaseCalls()));
+        outbox.quarantine(c, result.refused(), Outbox.QuarantineReason.REFUSED_BY_SQS, now,
+                Ends.left(ends.databaseCalls()));
+        outbox.release(c, unconfirmed, now, Ends.left(ends.databaseCalls()));
         c.commit();
+        result.refused().forEach(id -> logQuarantined(id, Outbox.QuarantineReason.REFUSED_BY_SQS, null));
         return result;
     }
 
-    private void quarantine(Connection c, List<UUID> deltaIds, Outbox.QuarantineReason reason, Instant now)
-            throws SQLException {
-        outbox.quarantine(c, deltaIds, reason, now);
-        deltaIds.forEach(id -> logQuarantined(id, reason));
+    private static void logQuarantined(UUID deltaId, Outbox.QuarantineReason reason, String why) {
+        LOG.error("delta_quarantined", null, "deltaId", deltaId, "reason", reason.value(), "detail", why);
     }
 
-    private static void logQuarantined(UUID deltaId, Outbox.QuarantineReason reason) {
-        LOG.error("delta_quarantined", null, "deltaId", deltaId, "reason", reason.value());
+    /**
+     * The budget's ends on the monotonic clock, taken from the caller's {@code now}: the rows keep
+     * the instants the caller passed (leases, releases), while the waits are measured as they pass.
+     */
+    private record Ends(long stopWork, long sqsCalls, long databaseCalls) {
+
+        static Ends of(Instant now, TimeBudget budget) {
+            long start = System.nanoTime();
+            return new Ends(start + TimeBudget.left(now, budget.stopWork()).toNanos(),
+                    start + TimeBudget.left(now, budget.sqsCallsEnd()).toNanos(),
+                    start + TimeBudget.left(now, budget.databaseCallsEnd()).toNanos());
+        }
+
+        static Duration left(long endNanos) {
+            return Duration.ofNanos(Math.max(0, endNanos - System.nanoTime()));
+        }
     }
 }

@@ -22,11 +22,14 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
 
 /**
- * Publishes deltas with {@code SendMessageBatch}, ten per call (the SQS limit), the calls of
- * one publish running concurrently on a small bounded pool. A batch call can succeed as a
- * whole and still reject entries, so each entry's result is checked. On a FIFO queue the
- * deduplication id is the deltaId and the group is the request, which keeps one request's
- * deltas in order within a call; a batch holds at most one new delta per request.
+ * Publishes deltas packed into messages of at most {@code maxMessageBytes} of UTF-8 each
+ * ({@link DeltaMessage}), the messages sent with {@code SendMessageBatch} within SQS's limits, the
+ * calls of one publish running concurrently on a small bounded pool. A batch call can succeed as
+ * a whole and still reject entries, so each entry's result is checked: an accepted message
+ * confirms every delta it carries; a message SQS refuses as invalid is split in halves and sent
+ * again until the refused delta is alone, so one bad delta is set aside, never the ones packed
+ * with it. On a FIFO queue the deduplication id is derived from exactly the deltaIds a message
+ * carries and the message is its own group (docs/design.md §6).
  *
  * <p>Every call carries its own timeouts, from the time the caller has left: the whole call
  * (the SDK's retries included) ends by then, and one attempt lasts at most
@@ -35,7 +38,8 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
  */
 public final class SqsDeltaPublisher implements DeltaPublisher {
 
-    static final int MAX_BATCH = 10;
+    /** The default of {@code QUOTA_DELTA_MAX_MESSAGE_BYTES}: SQS's limit before it became 1 MiB, which every queue accepts. */
+    public static final int DEFAULT_MAX_MESSAGE_BYTES = 262_144;
     /** Calls in flight at once: enough to hide SQS latency, few enough for a small Lambda. */
     public static final int DEFAULT_CONCURRENCY = 8;
     /**
@@ -48,19 +52,31 @@ public final class SqsDeltaPublisher implements DeltaPublisher {
     private static final JsonLog LOG = JsonLog.get(SqsDeltaPublisher.class);
     private static final AtomicInteger THREADS = new AtomicInteger();
 
+    /** What became of one message. */
+    private enum Outcome { ACCEPTED, REFUSED, FAILED }
+
+    private record Sent(DeltaMessage message, Outcome outcome) {
+    }
+
     private final SqsClient sqs;
     private final String queueUrl;
     private final boolean fifo;
+    private final int maxMessageBytes;
     private final ExecutorService calls;
 
     public SqsDeltaPublisher(SqsClient sqs, String queueUrl) {
-        this(sqs, queueUrl, DEFAULT_CONCURRENCY);
+        this(sqs, queueUrl, DEFAULT_MAX_MESSAGE_BYTES);
     }
 
-    public SqsDeltaPublisher(SqsClient sqs, String queueUrl, int concurrency) {
+    public SqsDeltaPublisher(SqsClient sqs, String queueUrl, int maxMessageBytes) {
+        this(sqs, queueUrl, maxMessageBytes, DEFAULT_CONCURRENCY);
+    }
+
+    public SqsDeltaPublisher(SqsClient sqs, String queueUrl, int maxMessageBytes, int concurrency) {
         this.sqs = sqs;
         this.queueUrl = queueUrl;
         this.fifo = queueUrl.endsWith(".fifo");
+        this.maxMessageBytes = maxMessageBytes;
         // Daemon threads that end when idle: a frozen or discarded environment keeps none alive.
         ThreadPoolExecutor pool = new ThreadPoolExecutor(concurrency, concurrency, 30, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), task -> {
@@ -75,70 +91,95 @@ public final class SqsDeltaPublisher implements DeltaPublisher {
     @Override
     public Result publish(List<QuotaDelta> deltas, Duration timeLeft) {
         long endNanos = System.nanoTime() + timeLeft.toNanos();
-        List<List<QuotaDelta>> chunks = new ArrayList<>();
-        for (int from = 0; from < deltas.size(); from += MAX_BATCH) {
-            chunks.add(deltas.subList(from, Math.min(from + MAX_BATCH, deltas.size())));
-        }
-        if (chunks.size() <= 1) {
-            return chunks.isEmpty() ? Result.acceptedOnly(Set.of()) : sendBatch(chunks.get(0), endNanos);
-        }
-        List<Future<Result>> sent = new ArrayList<>(chunks.size());
-        for (List<QuotaDelta> chunk : chunks) {
-            sent.add(calls.submit(() -> sendBatch(chunk, endNanos)));
-        }
         Set<UUID> accepted = new HashSet<>();
         Set<UUID> refused = new HashSet<>();
-        for (Future<Result> call : sent) {
-            Result result = await(call);
-            accepted.addAll(result.accepted());
-            refused.addAll(result.refused());
+        for (List<DeltaMessage> round = DeltaMessage.pack(deltas, maxMessageBytes); !round.isEmpty(); ) {
+            List<DeltaMessage> narrowed = new ArrayList<>();
+            for (Sent sent : send(round, endNanos)) {
+                List<UUID> ids = sent.message().deltaIds();
+                switch (sent.outcome()) {
+                    case ACCEPTED -> accepted.addAll(ids);
+                    case REFUSED -> {
+                        if (ids.size() == 1) {
+                            refused.addAll(ids);
+                        } else {
+                            narrowed.addAll(sent.message().halves());
+                        }
+                    }
+                    case FAILED -> { } // stays pending: published again later under the same deltaIds
+                }
+            }
+            round = narrowed;
         }
         return new Result(accepted, refused);
     }
 
-    /** What one call did; nothing when it failed in a way {@link #sendBatch} did not catch, or we were interrupted. */
-    private static Result await(Future<Result> call) {
+    /** Sends the messages, a call per group that fits SQS's limits, the calls concurrently. */
+    private List<Sent> send(List<DeltaMessage> messages, long endNanos) {
+        List<List<DeltaMessage>> groups = DeltaMessage.calls(messages);
+        if (groups.size() == 1) {
+            return sendBatch(groups.get(0), endNanos);
+        }
+        List<Future<List<Sent>>> inFlight = new ArrayList<>(groups.size());
+        for (List<DeltaMessage> group : groups) {
+            inFlight.add(calls.submit(() -> sendBatch(group, endNanos)));
+        }
+        List<Sent> sent = new ArrayList<>(messages.size());
+        for (int i = 0; i < groups.size(); i++) {
+            sent.addAll(await(inFlight.get(i), groups.get(i)));
+        }
+        return sent;
+    }
+
+    /** What one call did; every message failed when the call failed in a way {@link #sendBatch} did not catch, or we were interrupted. */
+    private static List<Sent> await(Future<List<Sent>> call, List<DeltaMessage> messages) {
         try {
             return call.get();
         } catch (ExecutionException e) {
             LOG.error("delta_publish_failed", e.getCause());
-            return Result.acceptedOnly(Set.of());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return Result.acceptedOnly(Set.of()); // still in the outbox: published again later under the same deltaId
         }
+        return failed(messages); // still in the outbox: published again later under the same deltaIds
     }
 
-    private Result sendBatch(List<QuotaDelta> chunk, long endNanos) {
+    private List<Sent> sendBatch(List<DeltaMessage> messages, long endNanos) {
         Duration left = Duration.ofNanos(endNanos - System.nanoTime());
         if (left.compareTo(MIN_CALL) < 0) {
-            LOG.warn("delta_publish_skipped", "reason", "no_time_left", "deltas", chunk.size());
-            return Result.acceptedOnly(Set.of());
+            LOG.warn("delta_publish_skipped", "reason", "no_time_left", "deltas", deltaCount(messages));
+            return failed(messages);
         }
         Duration attempt = left.compareTo(ATTEMPT_TIMEOUT) < 0 ? left : ATTEMPT_TIMEOUT;
-        List<SendMessageBatchRequestEntry> entries = new ArrayList<>(chunk.size());
-        for (int i = 0; i < chunk.size(); i++) {
-            entries.add(entry(Integer.toString(i), chunk.get(i)));
+        List<SendMessageBatchRequestEntry> entries = new ArrayList<>(messages.size());
+        for (int i = 0; i < messages.size(); i++) {
+            entries.add(entry(Integer.toString(i), messages.get(i)));
         }
         try {
             SendMessageBatchResponse response = sqs.sendMessageBatch(b -> b.queueUrl(queueUrl).entries(entries)
                     .overrideConfiguration(o -> o.apiCallTimeout(left).apiCallAttemptTimeout(attempt)));
-            Set<UUID> refused = new HashSet<>();
+            List<Sent> sent = new ArrayList<>(messages.size());
+            response.successful().forEach(ok -> sent.add(new Sent(messages.get(Integer.parseInt(ok.id())), Outcome.ACCEPTED)));
             for (BatchResultErrorEntry failed : response.failed()) {
-                UUID deltaId = chunk.get(Integer.parseInt(failed.id())).deltaId();
-                LOG.warn("delta_publish_rejected", "deltaId", deltaId, "code", failed.code(),
-                        "senderFault", failed.senderFault());
-                if (isRefusal(failed)) {
-                    refused.add(deltaId);
-                }
+                DeltaMessage message = messages.get(Integer.parseInt(failed.id()));
+                List<UUID> ids = message.deltaIds();
+                // A message of one delta names it; a larger one is narrowed down if SQS refused it.
+                LOG.warn("delta_publish_rejected", "deltaId", ids.size() == 1 ? ids.get(0) : null, "deltas", ids.size(),
+                        "code", failed.code(), "senderFault", failed.senderFault());
+                sent.add(new Sent(message, isRefusal(failed) ? Outcome.REFUSED : Outcome.FAILED));
             }
-            Set<UUID> accepted = new HashSet<>();
-            response.successful().forEach(ok -> accepted.add(chunk.get(Integer.parseInt(ok.id())).deltaId()));
-            return new Result(accepted, refused);
+            return sent;
         } catch (SdkException e) {
-            LOG.error("delta_publish_failed", e, "deltas", chunk.size(), "timeLeftMs", left.toMillis());
-            return Result.acceptedOnly(Set.of());
+            LOG.error("delta_publish_failed", e, "deltas", deltaCount(messages), "timeLeftMs", left.toMillis());
+            return failed(messages);
         }
+    }
+
+    private static List<Sent> failed(List<DeltaMessage> messages) {
+        return messages.stream().map(m -> new Sent(m, Outcome.FAILED)).toList();
+    }
+
+    private static int deltaCount(List<DeltaMessage> messages) {
+        return messages.stream().mapToInt(m -> m.deltas().size()).sum();
     }
 
     /**
@@ -150,13 +191,18 @@ public final class SqsDeltaPublisher implements DeltaPublisher {
                 && !failed.code().toLowerCase(java.util.Locale.ROOT).contains("throttl");
     }
 
-    private SendMessageBatchRequestEntry entry(String id, QuotaDelta delta) {
+    /**
+     * On a FIFO queue each message is its own group: deltas commute (a consumer adds them up and
+     * dedupes on deltaId), so no order is worth the head-of-line blocking and the per-group
+     * throughput limit a shared group would bring (docs/design.md §6).
+     */
+    private SendMessageBatchRequestEntry entry(String id, DeltaMessage message) {
         SendMessageBatchRequestEntry.Builder entry = SendMessageBatchRequestEntry.builder()
                 .id(id)
-                .messageBody(DeltaJson.write(delta));
+                .messageBody(message.body());
         if (fifo) {
-            entry.messageGroupId(delta.requestLogId().toString())
-                    .messageDeduplicationId(delta.deltaId().toString());
+            String deduplicationId = message.deduplicationId();
+            entry.messageGroupId(deduplicationId).messageDeduplicationId(deduplicationId);
         }
         return entry.build();
     }

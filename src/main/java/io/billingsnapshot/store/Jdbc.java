@@ -13,8 +13,8 @@ import java.util.Collection;
 import java.util.UUID;
 import org.postgresql.jdbc.PgStatement;
 
-/** Null-safe JDBC binding and reading for the column types this service uses. */
-final class Jdbc {
+/** Null-safe JDBC binding and reading for the column types this service uses, and the statements' time bound. */
+public final class Jdbc {
 
     private Jdbc() {
     }
@@ -54,7 +54,7 @@ final class Jdbc {
     }
 
     /** pgjdbc cancels the statement when it runs longer (a lock wait), failing it with SQLState 57014. */
-    static void limit(PreparedStatement ps, Duration timeout) throws SQLException {
+    public static void limit(PreparedStatement ps, Duration timeout) throws SQLException {
         ps.unwrap(PgStatement.class).setQueryTimeoutMs(Math.max(1, timeout.toMillis()));
     }
 }

@@ -43,7 +43,7 @@ public final class DeltaDelivery {
         }
         try {
             Instant now = clock.instant();
-            return Optional.of(relay.publish(c, deltas, now, TimeBudget.left(now, budget.sqsCallsEnd())));
+            return Optional.of(relay.publish(c, deltas, now, budget));
         } catch (SQLException | RuntimeException e) {
             LOG.error(LogEvent.DELTA_PUBLISH_BOOKKEEPING_FAILED, e, "deltas", deltas.size());
             return Optional.empty();

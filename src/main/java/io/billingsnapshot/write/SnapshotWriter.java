@@ -97,7 +97,7 @@ public final class SnapshotWriter {
             delta.ifPresent(deltas::add);
             results[index] = new Result(false, delta);
         });
-        outbox.addAll(c, deltas, now, outboxLease);
+        outbox.addAll(c, deltas, now, outboxLease, deadline.remaining());
         return List.of(results);
     }
 }

@@ -75,7 +75,9 @@ final class ChaosSoak {
                     settings.maxReceiveCount());
             Map<String, String> groupByMessageId = send(source, workload);
             String deltaQueueUrl = deltaServer.createQueue("quota-deltas");
-            DeltaCollector collector = new DeltaCollector(deltaSqs, deltaQueueUrl);
+            // Every delta message also reaches the reference consumer, which must end equal to the billed costs.
+            QuotaTracker tracker = new QuotaTracker(deltaSqs, deltaQueueUrl);
+            DeltaCollector collector = new DeltaCollector(tracker.tee(deltaSqs), deltaQueueUrl);
             ChaosFaults faults = new ChaosFaults(settings, db, workload, deltaServer, collector,
                     publisherBug.apply(new SqsDeltaPublisher(publisherSqs, deltaQueueUrl)),
                     Optional.of(stallable).filter(endpoint -> settings.stallEvery() > 0), random);
@@ -97,12 +99,15 @@ final class ChaosSoak {
                 int sweepsFrom = metrics.created().size();
                 ChaosReport.FinalSweep finalSweep = finalSweep(handlers, metrics, sweepsFrom);
                 collector.drain();
+                ConservationResult conservation =
+                        ConservationCheck.check(db, collector, tracker, source.sent(), mapping.deadLetters());
+                System.out.println("Reference quota consumer: " + tracker.summary());
                 return new ChaosReport(settings, startedAt, Duration.ofNanos(System.nanoTime() - started),
                         machine(), workload.counts(), source.sent().size(), faults.tally(),
                         HandlerTallies.of(metrics.created().subList(0, sweepsFrom), log.count(FK_SPLIT)), mapping, finalSweep,
                         new ChaosReport.Deltas(collector.publications(), collector.distinctDeltas(),
                                 collector.duplicatePublications()),
-                        ConservationCheck.check(db, collector, source.sent(), mapping.deadLetters()),
+                        conservation,
                         NewestVersionCheck.violations(db, workload.newestVersions(), mapping.deadLetters()),
                         DeadLetterAudit.of(mapping.deadLetters(), source.sent(), groupByMessageId,
                                 workload.requests().keySet()));

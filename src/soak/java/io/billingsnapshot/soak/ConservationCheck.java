@@ -104,7 +104,7 @@ public final class ConservationCheck {
             fates.unexplainedDeadLetters().forEach(id -> violations.add("dead letter " + id + " has no failure reason"));
 
             deltas.conflicts().forEach(c -> violations.add("deltaId " + c.deltaId() + " published with two contents: "
-                    + c.firstBody() + " then " + c.conflictingBody()));
+                    + c.first() + " then " + c.conflicting()));
             deltas.malformed().forEach(m -> violations.add("malformed delta publication " + m));
 
             return new ConservationResult(apiKeys.size(), upstreams.size(), outboxRows, sent.size(),

@@ -78,8 +78,9 @@ class ConservationCheckTest {
         deadLetters.add(new DeadLetter("m-bad", "not json", 4, FailureReason.INVALID_MESSAGE.wireName()));
     }
 
-    private void publish(String body) {
-        sqs.sendMessage(r -> r.queueUrl(deltaQueueUrl).messageBody(body));
+    /** One message carrying one delta. */
+    private void publish(String delta) {
+        sqs.sendMessage(r -> r.queueUrl(deltaQueueUrl).messageBody(DeltaCollectorTest.message(delta)));
     }
 
     private ConservationResult check() {

@@ -1,5 +1,7 @@
 package io.billingsnapshot.soak;
 
+import io.billingsnapshot.billing.QuotaDelta;
+import io.billingsnapshot.testing.PublishedMessage;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -11,24 +13,24 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
- * Plays the quota tracker: drains the quota-delta queue, keeps every publication, dedupes
- * on {@code deltaId} (delivery is at least once), and sums the adjustments of the distinct
- * deltas per API key and upstream, exactly, in BigDecimal. A deltaId seen again with other
- * contents is a conflict; a body off the contract is kept as malformed. Safe to drain
- * from several threads, and repeatedly during a run.
+ * Plays the quota tracker: drains the quota-delta queue, reads each message into its deltas
+ * (through the tests' one reader, {@link PublishedMessage}), keeps every publication of a delta,
+ * dedupes on {@code deltaId} (delivery is at least once, and a re-publication may pack a delta
+ * with others), and sums the adjustments of the distinct deltas per API key and upstream,
+ * exactly, in BigDecimal. A deltaId seen again with other contents is a conflict; a message off
+ * the contract is kept as malformed. Safe to drain from several threads, and repeatedly during a
+ * run.
  */
 public final class DeltaCollector {
 
     private final SqsClient sqs;
     private final String queueUrl;
-    private final Map<UUID, Received> distinct = new LinkedHashMap<>();
+    private final Map<UUID, PublishedDelta> distinct = new LinkedHashMap<>();
     private final List<DeltaConflict> conflicts = new ArrayList<>();
     private final List<String> malformed = new ArrayList<>();
+    private int messages;
     private int publications;
     private int duplicates;
-
-    private record Received(PublishedDelta delta, String body) {
-    }
 
     public DeltaCollector(SqsClient sqs, String queueUrl) {
         this.sqs = sqs;
@@ -52,30 +54,35 @@ public final class DeltaCollector {
     }
 
     synchronized void accept(String messageId, String body) {
-        publications++;
-        PublishedDelta delta;
+        messages++;
+        List<QuotaDelta> deltas;
         try {
-            delta = PublishedDelta.parse(body);
+            deltas = PublishedMessage.deltas(body);
         } catch (IllegalArgumentException offContract) {
+            publications++;
             malformed.add(messageId + ": " + offContract.getMessage());
             return;
         }
-        Received first = distinct.putIfAbsent(delta.deltaId(), new Received(delta, body));
-        if (first == null) {
-            return;
-        }
-        if (first.delta().equals(delta)) {
-            duplicates++;
-        } else {
-            conflicts.add(new DeltaConflict(delta.deltaId().toString(), first.body(), body));
+        for (QuotaDelta read : deltas) {
+            publications++;
+            PublishedDelta delta = PublishedDelta.of(read);
+            PublishedDelta first = distinct.putIfAbsent(delta.deltaId(), delta);
+            if (first == null) {
+                continue;
+            }
+            if (first.equals(delta)) {
+                duplicates++;
+            } else {
+                conflicts.add(new DeltaConflict(delta.deltaId().toString(), first.toString(), delta.toString()));
+            }
         }
     }
 
     /** Sum of the adjustments of each distinct delta (its first publication), per target. */
     public synchronized Map<AdjustmentTarget, BigDecimal> sums() {
         Map<AdjustmentTarget, BigDecimal> sums = new LinkedHashMap<>();
-        for (Received received : distinct.values()) {
-            for (PublishedDelta.Adjustment adjustment : received.delta().adjustments()) {
+        for (PublishedDelta delta : distinct.values()) {
+            for (PublishedDelta.Adjustment adjustment : delta.adjustments()) {
                 sums.merge(adjustment.target(), adjustment.amount(), BigDecimal::add);
             }
         }
@@ -86,7 +93,12 @@ public final class DeltaCollector {
         return sums().getOrDefault(target, BigDecimal.ZERO);
     }
 
-    /** Every message taken from the queue, duplicates and malformed ones included. */
+    /** Messages taken from the queue, malformed ones included. */
+    public synchronized int messages() {
+        return messages;
+    }
+
+    /** Every delta taken from the queue (duplicates included), and each malformed message. */
     public synchronized int publications() {
         return publications;
     }
@@ -109,7 +121,8 @@ public final class DeltaCollector {
     }
 
     public synchronized String summary() {
-        return String.format(Locale.ROOT, "%d publications: %d distinct deltas, %d duplicates, %d conflicting, %d malformed",
-                publications, distinct.size(), duplicates, conflicts.size(), malformed.size());
+        return String.format(Locale.ROOT,
+                "%d messages, %d delta publications: %d distinct deltas, %d duplicates, %d conflicting, %d malformed",
+                messages, publications, distinct.size(), duplicates, conflicts.size(), malformed.size());
     }
 }

@@ -33,8 +33,17 @@ class DeltaCollectorTest {
         collector = new DeltaCollector(sqs, queueUrl);
     }
 
-    private void publish(String body) {
+    /** One message carrying the given deltas. */
+    private void publish(String... deltas) {
+        publishBody(message(deltas));
+    }
+
+    private void publishBody(String body) {
         sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody(body));
+    }
+
+    static String message(String... deltas) {
+        return "{\"deltas\":[" + String.join(",", deltas) + "]}";
     }
 
     static String delta(UUID deltaId, String adjustments) {
@@ -53,11 +62,11 @@ class DeltaCollectorTest {
     void sumsAdjustmentsPerApiKeyAndUpstreamCountingEachDeltaIdOnce() {
         UUID first = UUID.randomUUID();
         UUID second = UUID.randomUUID();
-        String firstBody = delta(first, adjustment("api_key", KEY, "0.25") + "," + adjustment("upstream", UPSTREAM, "0.25"));
-        publish(firstBody);
+        String firstDelta = delta(first, adjustment("api_key", KEY, "0.25") + "," + adjustment("upstream", UPSTREAM, "0.25"));
+        publish(firstDelta);
         publish(delta(second, adjustment("api_key", KEY, "1.5")));
         collector.drain();
-        publish(firstBody);
+        publish(firstDelta);
 
         int takenBySecondDrain = collector.drain();
 
@@ -93,9 +102,31 @@ class DeltaCollectorTest {
 
         collector.drain();
 
-        assertThat(collector.conflicts()).containsExactly(new DeltaConflict(deltaId.toString(), first, other));
+        assertThat(collector.conflicts()).singleElement().satisfies(conflict -> {
+            assertThat(conflict.deltaId()).isEqualTo(deltaId.toString());
+            assertThat(conflict.first()).contains("amount=1]");
+            assertThat(conflict.conflicting()).contains("amount=1.0000000001");
+        });
         assertThat(collector.duplicatePublications()).isZero();
         assertThat(collector.sumFor(AdjustmentTarget.apiKey(KEY))).isEqualByComparingTo("1.0");
+    }
+
+    @Test
+    void readsEveryDeltaOfAPackedMessageAndDedupesOneRepublishedInAnotherPack() {
+        UUID a = UUID.randomUUID();
+        UUID b = UUID.randomUUID();
+        UUID c = UUID.randomUUID();
+        publish(delta(a, adjustment("api_key", KEY, "1")), delta(b, adjustment("api_key", KEY, "2")));
+        publish(delta(b, adjustment("api_key", KEY, "2")), delta(c, adjustment("upstream", UPSTREAM, "4")));
+
+        int messages = collector.drain();
+
+        assertThat(messages).isEqualTo(2);
+        assertThat(collector.publications()).isEqualTo(4);
+        assertThat(collector.distinctDeltas()).isEqualTo(3);
+        assertThat(collector.duplicatePublications()).isEqualTo(1);
+        assertThat(collector.sumFor(AdjustmentTarget.apiKey(KEY))).isEqualByComparingTo("3");
+        assertThat(collector.sumFor(AdjustmentTarget.upstream(UPSTREAM))).isEqualByComparingTo("4");
     }
 
     @Test
@@ -111,7 +142,9 @@ class DeltaCollectorTest {
 
     @Test
     void keepsPublicationsOffTheContractAsMalformed() {
-        publish("not json");
+        publishBody("not json");
+        publishBody(delta(UUID.randomUUID(), adjustment("api_key", KEY, "1.0"))); // a delta without its envelope
+        publishBody(message());
         publish(delta(UUID.randomUUID(), ""));
         publish(delta(UUID.randomUUID(), adjustment("api_key", KEY, "\"1.0\"")));
         publish(delta(UUID.randomUUID(), adjustment("user", KEY, "1.0")));
@@ -119,7 +152,7 @@ class DeltaCollectorTest {
 
         collector.drain();
 
-        assertThat(collector.malformed()).hasSize(5);
+        assertThat(collector.malformed()).hasSize(7);
         assertThat(collector.malformed()).anySatisfy(m -> assertThat(m).contains("amount must be a JSON number"));
         assertThat(collector.distinctDeltas()).isZero();
         assertThat(collector.sums()).isEmpty();

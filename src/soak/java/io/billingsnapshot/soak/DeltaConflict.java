@@ -1,5 +1,5 @@
 package io.billingsnapshot.soak;
 
-/** A deltaId published twice with different contents: a consumer deduping on it would lose one. */
-public record DeltaConflict(String deltaId, String firstBody, String conflictingBody) {
+/** A deltaId published twice with different contents (each in its normal form): a consumer deduping on it would lose one. */
+public record DeltaConflict(String deltaId, String first, String conflicting) {
 }

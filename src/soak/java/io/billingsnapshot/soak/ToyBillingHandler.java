@@ -94,8 +94,8 @@ final class ToyBillingHandler implements RequestHandler<SQSEvent, SQSBatchRespon
             return;
         }
         String body = String.format(Locale.ROOT, """
-                {"deltaId":"%s","requestLogId":"%s","billedAt":"%s","currency":"USD","adjustments":[\
-                {"scope":"api_key","id":"%s","amount":%s},{"scope":"upstream","id":"%s","amount":%s}]}""",
+                {"deltas":[{"deltaId":"%s","requestLogId":"%s","billedAt":"%s","currency":"USD","adjustments":[\
+                {"scope":"api_key","id":"%s","amount":%s},{"scope":"upstream","id":"%s","amount":%s}]}]}""",
                 UUID.nameUUIDFromBytes(requestLogId.toString().getBytes(StandardCharsets.UTF_8)), requestLogId,
                         Instant.EPOCH, apiKey, cost.toPlainString(), upstream, cost.toPlainString());
         sqs.sendMessage(r -> r.queueUrl(deltaQueueUrl).messageBody(body));

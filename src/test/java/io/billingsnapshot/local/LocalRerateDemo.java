@@ -45,7 +45,7 @@ final class LocalRerateDemo {
                   "eventSource": "aws:sqs", "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:request-completions"}]}"""
                 , body), Duration.ofSeconds(30));
         printRow(local.db);
-        System.out.println("quota deltas published: " + local.sqs.drain(local.deltaQueueUrl).size()
+        System.out.println("quota deltas published: " + local.sqs.drainDeltas(local.deltaQueueUrl).size()
                 + " (nothing was charged)");
 
         local.db.execute("""
@@ -63,7 +63,7 @@ final class LocalRerateDemo {
             printRow(local.db);
         }
         System.out.printf(Locale.ROOT, "%n== the correcting quota delta%n");
-        local.sqs.drain(local.deltaQueueUrl).forEach(System.out::println);
+        LocalRun.printMessages(local.sqs.drain(local.deltaQueueUrl));
     }
 
     private static void printRow(TestDatabase.Db db) throws Exception {

@@ -1,6 +1,9 @@
 package io.billingsnapshot.local;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.billingsnapshot.billing.Adjustment;
+import io.billingsnapshot.billing.QuotaDelta;
+import io.billingsnapshot.testing.PublishedMessage;
 import io.billingsnapshot.testing.TestDatabase;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -70,9 +73,28 @@ public final class LocalRun {
         }
     }
 
-    private static void printDeltas(List<String> deltas) {
+    private static void printDeltas(List<String> messages) {
         System.out.printf(Locale.ROOT, "%n== quota deltas published%n");
-        deltas.forEach(System.out::println);
+        printMessages(messages);
+    }
+
+    /** Each message's size and its deltas, one line each (the message format: docs/design.md §6). */
+    static void printMessages(List<String> messages) {
+        for (String body : messages) {
+            List<QuotaDelta> deltas = PublishedMessage.deltas(body);
+            System.out.printf(Locale.ROOT, "message of %d delta(s), %,d bytes%n", deltas.size(),
+                    body.getBytes(StandardCharsets.UTF_8).length);
+            for (QuotaDelta delta : deltas) {
+                StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  delta %s  request %-8s %s %s",
+                        shortId(delta.deltaId().toString()), shortId(delta.requestLogId().toString()), delta.billedAt(),
+                        delta.currency()));
+                for (Adjustment a : delta.adjustments()) {
+                    line.append(String.format(Locale.ROOT, "  %s %s %+.10f", a.scope().wireName(),
+                            shortId(a.id().toString()), a.amount()));
+                }
+                System.out.println(line);
+            }
+        }
     }
 
     private static String shortId(String uuid) {

@@ -101,7 +101,7 @@ class PackagedFunctionIT {
         assertThat(PackagedFunction.failedMessageIds(response))
                 .containsExactlyInAnyOrderElementsOf(expected.failedMessageIds());
         assertThat(rows()).containsExactlyElementsOf(expected.rows());
-        assertThat(local.sqs.drain(local.deltaQueueUrl)).hasSize(expected.deltasPublished());
+        assertThat(local.sqs.drainDeltas(local.deltaQueueUrl)).hasSize(expected.deltasPublished());
     }
 
     @Test

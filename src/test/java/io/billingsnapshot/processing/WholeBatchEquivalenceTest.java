@@ -7,7 +7,6 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import io.billingsnapshot.billing.Adjustment;
 import io.billingsnapshot.billing.QuotaDelta;
 import io.billingsnapshot.metrics.Metric;
-import io.billingsnapshot.quota.DeltaJson;
 import io.billingsnapshot.testing.FunctionEnvironment;
 import io.billingsnapshot.testing.Granularity;
 import io.billingsnapshot.testing.HandlerFactory;
@@ -147,20 +146,11 @@ class WholeBatchEquivalenceTest {
     /** Drains the side's queue: the sum of every published adjustment per scope and id, zeros dropped. */
     private static Map<String, BigDecimal> netQuota(Side side) {
         Map<String, BigDecimal> net = new TreeMap<>();
-        while (true) {
-            var messages = SQS.sqs().receiveMessage(r -> r.queueUrl(side.queue()).maxNumberOfMessages(10)
-                    .waitTimeSeconds(0)).messages();
-            if (messages.isEmpty()) {
-                break;
-            }
-            for (var m : messages) {
-                QuotaDelta delta = DeltaJson.read(m.body());
-                assertThat(delta.adjustments()).as("a published delta moves quota").isNotEmpty()
-                        .allSatisfy(a -> assertThat(a.amount().signum()).isNotZero());
-                for (Adjustment a : delta.adjustments()) {
-                    net.merge(a.scope().wireName() + ":" + a.id(), a.amount(), BigDecimal::add);
-                }
-                SQS.sqs().deleteMessage(r -> r.queueUrl(side.queue()).receiptHandle(m.receiptHandle()));
+        for (QuotaDelta delta : SQS.drainDeltas(side.queue())) {
+            assertThat(delta.adjustments()).as("a published delta moves quota").isNotEmpty()
+                    .allSatisfy(a -> assertThat(a.amount().signum()).isNotZero());
+            for (Adjustment a : delta.adjustments()) {
+                net.merge(a.scope().wireName() + ":" + a.id(), a.amount(), BigDecimal::add);
             }
         }
         net.replaceAll((key, amount) -> amount.stripTrailingZeros());

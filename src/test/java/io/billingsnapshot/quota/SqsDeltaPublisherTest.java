@@ -5,14 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.billingsnapshot.billing.Adjustment;
 import io.billingsnapshot.billing.QuotaDelta;
 import io.billingsnapshot.testing.Await;
+import io.billingsnapshot.testing.PublishedMessage;
 import io.billingsnapshot.testing.StallingEndpoint;
 import io.billingsnapshot.testing.TestSqs;
 import java.math.BigDecimal;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -71,17 +72,49 @@ class SqsDeltaPublisherTest {
     }
 
     @Test
-    void twentyFiveDeltasGoInThreeConcurrentCallsAndAllAreReportedAccepted() throws Exception {
+    void packsTheDeltasIntoMessagesUpToTheLimitSentInConcurrentCalls() throws Exception {
         String queue = SQS.createQueue("deltas-" + UUID.randomUUID());
-        List<QuotaDelta> deltas = deltas(25);
+        List<QuotaDelta> deltas = deltas(100);
+        int limit = 2_000; // seven deltas of 248 bytes a message: 15 messages, in calls of at most ten
 
-        Set<UUID> accepted = publishWhileStalledUntilInFlight(3,
-                () -> new SqsDeltaPublisher(client, queue).publish(deltas, TIME_LEFT).accepted());
+        Set<UUID> accepted = publishWhileStalledUntilInFlight(2,
+                () -> new SqsDeltaPublisher(client, queue, limit).publish(deltas, TIME_LEFT).accepted());
 
-        assertThat(accepted).isEqualTo(deltas.stream().map(QuotaDelta::deltaId).collect(Collectors.toSet()));
-        assertThat(calls.started.get()).isEqualTo(3);
-        assertThat(calls.maxInFlight.get()).as("calls in flight at once").isEqualTo(3);
-        assertThat(received(queue)).isEqualTo(accepted);
+        assertThat(accepted).isEqualTo(ids(deltas));
+        assertThat(calls.started.get()).isEqualTo(2);
+        assertThat(calls.maxInFlight.get()).as("calls in flight at once").isEqualTo(2);
+        List<String> bodies = SQS.drain(queue);
+        assertThat(bodies).hasSize(15).allSatisfy(body -> assertThat(utf8(body)).isLessThanOrEqualTo(limit));
+        assertThat(bodies.stream().flatMap(body -> PublishedMessage.deltas(body).stream()))
+                .as("every delta once, as written").containsExactlyInAnyOrderElementsOf(deltas);
+    }
+
+    @Test
+    void aThousandDeltasGoInOneCallAndTenThousandKeepEveryCallWithinSqsLimits() {
+        String queue = SQS.createQueue("deltas-" + UUID.randomUUID());
+        SqsDeltaPublisher publisher = new SqsDeltaPublisher(client, queue);
+
+        assertThat(publisher.publish(deltas(1_000), TIME_LEFT).accepted()).hasSize(1_000);
+        assertThat(calls.started.get()).isEqualTo(1);
+        // ElasticMQ refuses a whole call above 1 MiB, as SQS does: all accepted means none was.
+        assertThat(publisher.publish(deltas(10_000), TIME_LEFT).accepted()).hasSize(10_000);
+        assertThat(calls.started.get()).isEqualTo(1 + 3);
+
+        List<String> bodies = SQS.drain(queue);
+        assertThat(bodies).allSatisfy(body -> assertThat(utf8(body))
+                .isLessThanOrEqualTo(SqsDeltaPublisher.DEFAULT_MAX_MESSAGE_BYTES));
+        assertThat(bodies.stream().mapToInt(body -> PublishedMessage.deltas(body).size()).sum()).isEqualTo(11_000);
+    }
+
+    @Test
+    void messagesOfAMebibyteGoOnePerCall() {
+        String queue = SQS.createQueue("deltas-" + UUID.randomUUID());
+
+        Set<UUID> accepted = new SqsDeltaPublisher(client, queue, 1_048_576).publish(deltas(5_000), TIME_LEFT).accepted();
+
+        assertThat(accepted).hasSize(5_000);
+        assertThat(calls.started.get()).as("1.5 MB of deltas: two messages, one per call").isEqualTo(2);
+        assertThat(SQS.drain(queue)).hasSize(2);
     }
 
     @Test
@@ -89,23 +122,49 @@ class SqsDeltaPublisherTest {
         String queue = SQS.createQueue("deltas-" + UUID.randomUUID());
 
         Set<UUID> accepted = publishWhileStalledUntilInFlight(2,
-                () -> new SqsDeltaPublisher(client, queue, 2).publish(deltas(60), TIME_LEFT).accepted());
+                () -> new SqsDeltaPublisher(client, queue, 1_024, 2).publish(deltas(300), TIME_LEFT).accepted());
 
-        assertThat(accepted).hasSize(60);
-        assertThat(calls.started.get()).isEqualTo(6);
+        assertThat(accepted).hasSize(300);
+        assertThat(calls.started.get()).isGreaterThanOrEqualTo(6);
         assertThat(calls.maxInFlight.get()).isEqualTo(2);
     }
 
     @Test
-    void onAFifoQueueEveryDeltaIsAcceptedOnceUnderItsDeltaId() {
+    void aDeltaSqsRefusesIsIsolatedFromTheOnesPackedWithItAndSetAsideAlone() {
+        String queue = SQS.createQueue("deltas-" + UUID.randomUUID());
+        List<QuotaDelta> deltas = deltas(40);
+        // SQS refuses a body with U+FFFE (outside its allowed characters); JSON allows it.
+        QuotaDelta bad = new QuotaDelta(UUID.randomUUID(), UUID.randomUUID(), Instant.parse("2026-11-30T11:00:00Z"),
+                "US\uFFFE", deltas.get(0).adjustments());
+        deltas.add(23, bad);
+
+        DeltaPublisher.Result result = new SqsDeltaPublisher(client, queue).publish(deltas, TIME_LEFT);
+
+        assertThat(result.refused()).containsExactly(bad.deltaId());
+        assertThat(result.accepted()).hasSize(40).doesNotContain(bad.deltaId());
+        assertThat(SQS.drainDeltas(queue)).as("the 40 others, each once").hasSize(40).doesNotContain(bad);
+        assertThat(calls.started.get()).as("one message of 41, then the refused half each time: 21, 10, 5, 3, 2, 1")
+                .isEqualTo(7);
+    }
+
+    @Test
+    void onAFifoQueueTheSameSetOfDeltasIsDeduplicatedAndAnyOtherSetIsNot() {
         String queue = SQS.createQueue("deltas-" + UUID.randomUUID() + ".fifo");
         List<QuotaDelta> deltas = deltas(12);
         SqsDeltaPublisher publisher = new SqsDeltaPublisher(client, queue);
 
         publisher.publish(deltas, TIME_LEFT);
-        publisher.publish(deltas, TIME_LEFT); // re-published: deduplicated on the deltaId
+        List<QuotaDelta> reordered = new ArrayList<>(deltas);
+        java.util.Collections.reverse(reordered);
+        publisher.publish(reordered, TIME_LEFT); // the very same set re-published: dropped by SQS
+        List<QuotaDelta> overlapping = new ArrayList<>(deltas.subList(6, 12));
+        overlapping.addAll(deltas(1));
+        publisher.publish(overlapping, TIME_LEFT); // six of them again with a new one: delivered
 
-        assertThat(received(queue)).hasSize(12);
+        List<String> bodies = SQS.drain(queue);
+        assertThat(bodies).hasSize(2);
+        assertThat(bodies.stream().flatMap(body -> PublishedMessage.deltas(body).stream()).map(QuotaDelta::deltaId))
+                .hasSize(12 + 7).containsAll(ids(overlapping));
     }
 
     @Test
@@ -125,19 +184,12 @@ class SqsDeltaPublisherTest {
         return published.get(Await.HANG_LIMIT.toSeconds(), TimeUnit.SECONDS);
     }
 
-    private Set<UUID> received(String queue) {
-        Set<UUID> ids = new HashSet<>();
-        while (true) {
-            var messages = client.receiveMessage(r -> r.queueUrl(queue).maxNumberOfMessages(10).waitTimeSeconds(0))
-                    .messages();
-            if (messages.isEmpty()) {
-                return ids;
-            }
-            for (var m : messages) {
-                ids.add(DeltaJson.read(m.body()).deltaId());
-                client.deleteMessage(r -> r.queueUrl(queue).receiptHandle(m.receiptHandle()));
-            }
-        }
+    private static Set<UUID> ids(List<QuotaDelta> deltas) {
+        return deltas.stream().map(QuotaDelta::deltaId).collect(Collectors.toSet());
+    }
+
+    private static int utf8(String body) {
+        return body.getBytes(StandardCharsets.UTF_8).length;
     }
 
     private static List<QuotaDelta> deltas(int count) {

@@ -75,6 +75,22 @@ class PoisonDeltaTest {
     }
 
     @Test
+    void aStoredDeltaWithAnUnknownScopeIsSetAsideNotReadAsAnotherScope() {
+        QuotaDelta good = delta("USD");
+        UUID unknown = pending(DeltaJson.write(delta("USD")).replace("\"api_key\"", "\"organisation\""),
+                NOW.minusSeconds(600));
+        pending(DeltaJson.write(good), NOW.minusSeconds(300));
+
+        sweep();
+        sweep();
+
+        assertThat(fixture.drainDeltas()).containsExactly(good);
+        assertThat(quarantineReason(unknown)).isEqualTo("unreadable_payload");
+        assertThat(logs.events("delta_quarantined")).singleElement().satisfies(line -> assertThat(line)
+                .containsEntry("deltaId", unknown.toString()).containsEntry("detail", "unknown scope 'organisation'"));
+    }
+
+    @Test
     void theOldestPendingDeltasAgeIsReportedFromItsCreationTime() {
         fixture.sqs.stop(); // nothing can be published: the ages stay
         pending(DeltaJson.write(delta("USD")), NOW.minusSeconds(600));
@@ -99,7 +115,7 @@ class PoisonDeltaTest {
     /** An outbox row whose lease has passed, as a crashed invocation leaves it. */
     private UUID pending(String payload, Instant createdAt) {
         UUID deltaId = payload.startsWith("{\"deltaId\": truncated") ? UUID.randomUUID()
-                : DeltaJson.read(payload).deltaId();
+                : UUID.fromString(payload.substring("{\"deltaId\":\"".length(), "{\"deltaId\":\"".length() + 36));
         fixture.db.execute("""
                 INSERT INTO billing_quota_delta_outbox (delta_id, request_log_id, payload, created_at, available_at)
                 VALUES (?, ?, ?, ?, ?)""", deltaId, UUID.randomUUID(), payload, Timestamp.from(createdAt),

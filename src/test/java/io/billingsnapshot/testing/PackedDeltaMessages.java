@@ -7,9 +7,10 @@ import java.util.stream.Collectors;
 
 /**
  * A quota-delta message as docs/design.md §6 packs it, {@code {"deltas": [...]}}, each delta as
- * the real {@link DeltaJson} writes it. For the contract tests and the reference consumer's tests,
- * which must not depend on how the publisher groups deltas; where the publisher writes this
- * envelope itself, its writer replaces this one.
+ * the real {@link DeltaJson} writes it, with exactly the deltas a test chooses. For the contract
+ * tests and the reference consumer's tests, which must hold however the publisher groups deltas
+ * (a re-publication packs whatever is pending then); what the publisher itself sends is checked
+ * where the tests read it, in {@link PublishedMessage}.
  */
 public final class PackedDeltaMessages {
 

@@ -1,7 +1,6 @@
 package io.billingsnapshot.testing;
 
 import io.billingsnapshot.billing.QuotaDelta;
-import io.billingsnapshot.quota.DeltaJson;
 import java.net.URI;
 import java.util.List;
 import org.elasticmq.NodeAddress;
@@ -129,9 +128,10 @@ public final class TestSqs implements AutoCloseable, BeforeAllCallback, AfterAll
         }
     }
 
-    /** Every quota delta on the queue now (received and deleted), in a list the caller may add to. */
+    /** Every quota delta on the queue now (its messages received and deleted), in a list the caller may add to. */
     public List<QuotaDelta> drainDeltas(String queueUrl) {
-        return new java.util.ArrayList<>(drain(queueUrl).stream().map(DeltaJson::read).toList());
+        return new java.util.ArrayList<>(drain(queueUrl).stream().flatMap(body -> PublishedMessage.deltas(body).stream())
+                .toList());
     }
 
     /** Receives and deletes every message on the queue now; their bodies, in the order received. */
