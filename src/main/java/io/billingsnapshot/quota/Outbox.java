@@ -1,7 +1,7 @@
 package io.billingsnapshot.quota;
 
 import io.billingsnapshot.billing.QuotaDelta;
-import io.billingsnapshot.store.Jdbc;
+import io.billingsnapshot.db.StatementTimeout;
 import io.billingsnapshot.time.TimeBudget;
 import java.sql.Array;
 import java.sql.Connection;
@@ -159,7 +159,7 @@ public final class Outbox {
             payloads[i] = DeltaJson.write(deltas.get(i));
         }
         try (PreparedStatement ps = c.prepareStatement(ADD_ALL)) {
-            Jdbc.limit(ps, timeout);
+            StatementTimeout.set(ps, timeout);
             ps.setTimestamp(1, Timestamp.from(now));
             ps.setTimestamp(2, Timestamp.from(now.plus(lease)));
             ps.setArray(3, c.createArrayOf("uuid", deltaIds));
@@ -182,7 +182,7 @@ public final class Outbox {
         Map<UUID, String> unreadable = new HashMap<>();
         Stats before = null;
         try (PreparedStatement ps = c.prepareStatement(CLAIM)) {
-            Jdbc.limit(ps, timeout);
+            StatementTimeout.set(ps, timeout);
             ps.setTimestamp(1, Timestamp.from(now));
             ps.setInt(2, limit);
             ps.setArray(3, uuids(c, requestLogIds));
@@ -216,7 +216,7 @@ public final class Outbox {
             return;
         }
         try (PreparedStatement ps = c.prepareStatement(QUARANTINE)) {
-            Jdbc.limit(ps, timeout);
+            StatementTimeout.set(ps, timeout);
             ps.setTimestamp(1, Timestamp.from(now));
             ps.setString(2, reason.value());
             ps.setArray(3, uuids(c, deltaIds));
@@ -226,7 +226,7 @@ public final class Outbox {
 
     public Stats stats(Connection c, Duration timeout) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(STATS)) {
-            Jdbc.limit(ps, timeout);
+            StatementTimeout.set(ps, timeout);
             bindState(ps, 1);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
@@ -256,7 +256,7 @@ public final class Outbox {
             return;
         }
         try (PreparedStatement ps = c.prepareStatement(RELEASE)) {
-            Jdbc.limit(ps, timeout);
+            StatementTimeout.set(ps, timeout);
             ps.setTimestamp(1, Timestamp.from(now));
             ps.setArray(2, uuids(c, deltaIds));
             ps.executeUpdate();
@@ -269,7 +269,7 @@ public final class Outbox {
             return;
         }
         try (PreparedStatement ps = c.prepareStatement(DELETE)) {
-            Jdbc.limit(ps, timeout);
+            StatementTimeout.set(ps, timeout);
             ps.setArray(1, uuids(c, deltaIds));
             ps.executeUpdate();
         }

@@ -5,16 +5,14 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Collection;
 import java.util.UUID;
-import org.postgresql.jdbc.PgStatement;
 
-/** Null-safe JDBC binding and reading for the column types this service uses, and the statements' time bound. */
-public final class Jdbc {
+/** Null-safe JDBC binding and reading for the column types this service uses. */
+final class Jdbc {
 
     private Jdbc() {
     }
@@ -51,10 +49,5 @@ public final class Jdbc {
     static Multipliers multipliers(ResultSet rs) throws SQLException {
         Double in = nullableDouble(rs, "billing_input_multiplier");
         return in == null ? Multipliers.NONE : new Multipliers(in, rs.getDouble("billing_output_multiplier"));
-    }
-
-    /** pgjdbc cancels the statement when it runs longer (a lock wait), failing it with SQLState 57014. */
-    public static void limit(PreparedStatement ps, Duration timeout) throws SQLException {
-        ps.unwrap(PgStatement.class).setQueryTimeoutMs(Math.max(1, timeout.toMillis()));
     }
 }

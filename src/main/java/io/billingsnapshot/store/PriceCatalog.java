@@ -4,6 +4,7 @@ import io.billingsnapshot.billing.CatalogPrice;
 import io.billingsnapshot.billing.ModelCatalog;
 import io.billingsnapshot.billing.Prices;
 import io.billingsnapshot.billing.TierRule;
+import io.billingsnapshot.db.StatementTimeout;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -61,7 +62,7 @@ public final class PriceCatalog {
         Map<String, Parts> parts = new HashMap<>();
         models.forEach(model -> parts.put(model, new Parts()));
         try (PreparedStatement ps = c.prepareStatement(LOAD)) {
-            Jdbc.limit(ps, timeout);
+            StatementTimeout.set(ps, timeout);
             var names = c.createArrayOf("text", models.toArray());
             ps.setArray(1, names);
             ps.setArray(2, names);

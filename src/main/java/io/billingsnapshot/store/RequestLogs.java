@@ -2,6 +2,7 @@ package io.billingsnapshot.store;
 
 import io.billingsnapshot.billing.Multipliers;
 import io.billingsnapshot.billing.References;
+import io.billingsnapshot.db.StatementTimeout;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -51,7 +52,7 @@ public final class RequestLogs {
             throws SQLException {
         Map<UUID, RequestRow> rows = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement(LOCK_WITH_PARENTS)) {
-            Jdbc.limit(ps, timeout);
+            StatementTimeout.set(ps, timeout);
             Jdbc.setUuids(c, ps, 1, ids);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

@@ -2,6 +2,7 @@ package io.billingsnapshot.store;
 
 import io.billingsnapshot.billing.Multipliers;
 import io.billingsnapshot.billing.Snapshot;
+import io.billingsnapshot.db.StatementTimeout;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -188,7 +189,7 @@ public final class SnapshotRange {
      */
     public Optional<String> unboundedPicks(Connection c, Duration timeout) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(TABLE)) {
-            Jdbc.limit(ps, timeout);
+            StatementTimeout.set(ps, timeout);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 long bytes = rs.getLong("table_bytes");
@@ -225,7 +226,7 @@ public final class SnapshotRange {
         Key last = null;
         int walked = 0;
         try (PreparedStatement ps = c.prepareStatement(PICK)) {
-            Jdbc.limit(ps, timeout);
+            StatementTimeout.set(ps, timeout);
             int i = bindSelection(c, ps, 0, filter);
             // Strictly after (from, the lowest uuid) is every row at or after from: no real id is all zeros.
             Jdbc.setInstant(ps, ++i, after.map(Key::billedAt).orElse(filter.from()));
@@ -249,7 +250,7 @@ public final class SnapshotRange {
     public List<StoredRow> lock(Connection c, Filter filter, Collection<UUID> ids, Duration timeout) throws SQLException {
         List<StoredRow> rows = new ArrayList<>(ids.size());
         try (PreparedStatement ps = c.prepareStatement(LOCK)) {
-            Jdbc.limit(ps, timeout);
+            StatementTimeout.set(ps, timeout);
             int i = bindSelection(c, ps, bindRange(ps, 0, filter), filter);
             Jdbc.setUuids(c, ps, ++i, ids);
             try (ResultSet rs = ps.executeQuery()) {

@@ -3,6 +3,7 @@ package io.billingsnapshot.store;
 import io.billingsnapshot.billing.BilledAmount;
 import io.billingsnapshot.billing.BillingStatus;
 import io.billingsnapshot.billing.Snapshot;
+import io.billingsnapshot.db.StatementTimeout;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -50,7 +51,7 @@ public final class SnapshotRows {
     public Map<UUID, BilledAmount> lockPrevious(Connection c, Collection<UUID> ids, Duration timeout)
             throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(LOCK_PREVIOUS)) {
-            Jdbc.limit(ps, timeout);
+            StatementTimeout.set(ps, timeout);
             Jdbc.setUuids(c, ps, 1, ids);
             return readAmounts(ps);
         }
@@ -66,7 +67,7 @@ public final class SnapshotRows {
     public Map<UUID, BilledAmount> upsert(Connection c, List<Snapshot> rows, Collection<UUID> locked, Instant now,
             Duration timeout) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(UPSERT)) {
-            Jdbc.limit(ps, timeout);
+            StatementTimeout.set(ps, timeout);
             int i = 0;
             Jdbc.setInstant(ps, ++i, now);
             for (SnapshotColumns.Column column : SnapshotColumns.ALL) {
