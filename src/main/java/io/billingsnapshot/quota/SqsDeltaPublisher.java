@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequest;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
 
@@ -115,14 +116,8 @@ public final class SqsDeltaPublisher implements DeltaPublisher {
             LOG.warn("delta_publish_skipped", "reason", "no_time_left", "deltas", chunk.size());
             return Result.acceptedOnly(Set.of());
         }
-        Duration attempt = left.compareTo(ATTEMPT_TIMEOUT) < 0 ? left : ATTEMPT_TIMEOUT;
-        List<SendMessageBatchRequestEntry> entries = new ArrayList<>(chunk.size());
-        for (int i = 0; i < chunk.size(); i++) {
-            entries.add(entry(Integer.toString(i), chunk.get(i)));
-        }
         try {
-            SendMessageBatchResponse response = sqs.sendMessageBatch(b -> b.queueUrl(queueUrl).entries(entries)
-                    .overrideConfiguration(o -> o.apiCallTimeout(left).apiCallAttemptTimeout(attempt)));
+            SendMessageBatchResponse response = sqs.sendMessageBatch(request(chunk, left).build());
             Set<UUID> refused = new HashSet<>();
             for (BatchResultErrorEntry failed : response.failed()) {
                 UUID deltaId = chunk.get(Integer.parseInt(failed.id())).deltaId();
@@ -139,6 +134,45 @@ public final class SqsDeltaPublisher implements DeltaPublisher {
             LOG.error("delta_publish_failed", e, "deltas", chunk.size(), "timeLeftMs", left.toMillis());
             return Result.acceptedOnly(Set.of());
         }
+    }
+
+    /** The call that sends one chunk, every attempt of it over within {@code left}. */
+    private SendMessageBatchRequest.Builder request(List<QuotaDelta> chunk, Duration left) {
+        Duration attempt = left.compareTo(ATTEMPT_TIMEOUT) < 0 ? left : ATTEMPT_TIMEOUT;
+        List<SendMessageBatchRequestEntry> entries = new ArrayList<>(chunk.size());
+        for (int i = 0; i < chunk.size(); i++) {
+            entries.add(entry(Integer.toString(i), chunk.get(i)));
+        }
+        return SendMessageBatchRequest.builder().queueUrl(queueUrl).entries(entries)
+                .overrideConfiguration(o -> o.apiCallTimeout(left).apiCallAttemptTimeout(attempt));
+    }
+
+    /**
+     * For SnapStart priming: the calls {@link #publish} would make for these deltas, built,
+     * marshalled and signed by the SQS client, each stopped before it is transmitted. Signed with
+     * placeholder credentials, so that no credentials are fetched for it or kept in a snapshot.
+     * Nothing reaches SQS; nothing is logged.
+     *
+     * @return the calls stopped before transmission, one per chunk of {@value #MAX_BATCH} deltas
+     * @throws SdkException when a call failed before it was transmitted (it was not sent either)
+     */
+    public int prime(List<QuotaDelta> deltas) {
+        int stopped = 0;
+        for (int from = 0; from < deltas.size(); from += MAX_BATCH) {
+            SendMessageBatchRequest.Builder request = request(
+                    deltas.subList(from, Math.min(from + MAX_BATCH, deltas.size())), ATTEMPT_TIMEOUT);
+            request.overrideConfiguration(request.overrideConfiguration().toBuilder()
+                    .credentialsProvider(StopBeforeTransmission.CREDENTIALS)
+                    .addPlugin(StopBeforeTransmission.PLUGIN)
+                    .build());
+            try {
+                sqs.sendMessageBatch(request.build());
+                throw new IllegalStateException("a priming call was not stopped before transmission");
+            } catch (StopBeforeTransmission.Stopped expected) {
+                stopped++;
+            }
+        }
+        return stopped;
     }
 
     /**
