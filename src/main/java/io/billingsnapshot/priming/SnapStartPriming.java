@@ -75,18 +75,16 @@ public final class SnapStartPriming implements Resource {
         // Nothing to undo: priming holds no connection and changes no state.
     }
 
-    /** What one priming did; {@code failure} names the step that failed and why, empty when none did. */
-    record Outcome(int records, int deltas, int sqsCallsStopped, java.util.Optional<String> failure) {
-    }
-
     /** Runs every step; never throws: a failed step is logged and the snapshot is taken all the same. */
-    Outcome prime() {
+    void prime() {
         long started = System.nanoTime();
+        ClassList.Loaded classes = new ClassList.Loaded(0, 0);
         int records = 0;
         int deltas = 0;
         int stopped = 0;
-        String step = "batch";
+        String step = "classes";
         try {
+            classes = ClassList.load(SnapStartPriming.class.getClassLoader());
             for (int round = 0; round < ROUNDS; round++) {
                 step = "batch";
                 Instant now = clock.instant();
@@ -102,14 +100,13 @@ public final class SnapStartPriming implements Resource {
                 deltas += batchDeltas.size();
             }
         } catch (RuntimeException | LinkageError e) {
-            String why = step + ": " + e;
             LOG.warn(LogEvent.SNAPSTART_PRIMING_INCOMPLETE, "durationMs", elapsedMillis(started), "failedStep", step,
-                    "cause", e.toString(), "records", records);
-            return new Outcome(records, deltas, stopped, java.util.Optional.of(why));
+                    "cause", e.toString(), "classesLoaded", classes.loaded(), "records", records);
+            return;
         }
-        LOG.info(LogEvent.SNAPSTART_PRIMED, "durationMs", elapsedMillis(started), "rounds", ROUNDS, "records", records,
-                "deltas", deltas, "sqsCallsStopped", stopped);
-        return new Outcome(records, deltas, stopped, java.util.Optional.empty());
+        LOG.info(LogEvent.SNAPSTART_PRIMED, "durationMs", elapsedMillis(started), "classesLoaded", classes.loaded(),
+                "classesMissing", classes.missing(), "rounds", ROUNDS, "records", records, "deltas", deltas,
+                "sqsCallsStopped", stopped);
     }
 
     /** Every metric a batch writes, as an invocation writes them, into a stream that discards them. */
