@@ -11,6 +11,7 @@ import io.billingsnapshot.metrics.Metrics;
 import io.billingsnapshot.metrics.MetricsFactory;
 import io.billingsnapshot.processing.BatchProcessor;
 import io.billingsnapshot.quota.SqsDeltaPublisher;
+import io.billingsnapshot.store.BatchStatements;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -81,6 +82,7 @@ public final class SnapStartPriming implements Resource {
         ClassList.Loaded classes = new ClassList.Loaded(0, 0);
         int records = 0;
         int deltas = 0;
+        int statements = 0;
         int stopped = 0;
         String step = "classes";
         try {
@@ -92,6 +94,8 @@ public final class SnapStartPriming implements Resource {
                 List<Snapshot> priced = processor.priceWithoutDatabase(batch.records(), batch.requests(),
                         batch.catalogs(), now);
                 List<QuotaDelta> batchDeltas = batch.deltas(priced);
+                step = "jdbc";
+                statements += BatchStatements.parseWithoutConnection();
                 step = "sqs";
                 stopped += publisher.prime(batchDeltas);
                 step = "metrics";
@@ -106,7 +110,7 @@ public final class SnapStartPriming implements Resource {
         }
         LOG.info(LogEvent.SNAPSTART_PRIMED, "durationMs", elapsedMillis(started), "classesLoaded", classes.loaded(),
                 "classesMissing", classes.missing(), "rounds", ROUNDS, "records", records, "deltas", deltas,
-                "sqsCallsStopped", stopped);
+                "statementsParsed", statements, "sqsCallsStopped", stopped);
     }
 
     /** Every metric a batch writes, as an invocation writes them, into a stream that discards them. */

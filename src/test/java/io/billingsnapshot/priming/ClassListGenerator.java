@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -74,7 +75,7 @@ public final class ClassListGenerator {
                 throw new IllegalStateException("the function's JVM exited with " + exit);
             }
         }
-        TreeSet<String> classes = classesOf(Files.readAllLines(log, StandardCharsets.UTF_8), jar);
+        SortedSet<String> classes = classesOf(Files.readAllLines(log, StandardCharsets.UTF_8), jar);
         List<String> lines = new ArrayList<>();
         lines.add("# The classes a run of the function loads from its jar and from the JDK's modules; SnapStart");
         lines.add("# priming loads them before the snapshot. Made by ./mvnw -q -DskipTests package exec:exec@class-list");
@@ -95,7 +96,7 @@ public final class ClassListGenerator {
     }
 
     /** The named classes of the log loaded from the jar or from the JDK's modules (jrt:), hidden classes aside. */
-    static TreeSet<String> classesOf(List<String> log, Path jar) {
+    static SortedSet<String> classesOf(List<String> log, Path jar) {
         String fromJar = "file:" + jar;
         TreeSet<String> classes = new TreeSet<>();
         for (String line : log) {

@@ -87,6 +87,7 @@ class SnapStartPrimingTest {
             Map<String, Object> primed = single(LogEvent.SNAPSTART_PRIMED);
             assertThat(primed.get("records")).isEqualTo(SnapStartPriming.ROUNDS * SyntheticBatch.SIZE);
             assertThat((Integer) primed.get("classesLoaded")).isGreaterThan(1_000);
+            assertThat((Integer) primed.get("statementsParsed")).isPositive();
             assertThat((Integer) primed.get("sqsCallsStopped")).isPositive().isEqualTo(calls.marshalled.get());
             assertThat(calls.answered.get()).isZero();
             assertThat(database.connections()).as("connections to the database").isZero();
