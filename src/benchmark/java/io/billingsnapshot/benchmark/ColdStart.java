@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
 final class ColdStart {
 
     static final int[] SIZES = {10, 100};
-    static final int RUNS = 3;
+    static final int RUNS = 5;
     /** Batches after the first, whose median is the warm batch. */
     static final int WARM_BATCHES = 10;
     /** Request logs one measurement uses, per JDK. */
