@@ -26,24 +26,32 @@ import org.crac.Resource;
  * SnapStart priming. Lambda snapshots a SnapStart function's execution environment once its init
  * is done, and every scale-out restores that snapshot; what the snapshot does not hold, the first
  * batch after each restore pays for: loading, linking and initialising the classes of the parser,
- * the pricing, the SQS client and the metrics, and running them in the interpreter. So before the
- * snapshot ({@link #beforeCheckpoint}, which Lambda calls for SnapStart functions only), this runs
- * the function's own code on a {@link SyntheticBatch}, {@value #ROUNDS} times: parse and price it
- * ({@link BatchProcessor#priceWithoutDatabase}), derive its quota deltas, have the SQS client build,
- * marshal and sign the calls that would publish them and stop each one before it is sent
- * ({@link SqsDeltaPublisher#prime}), and write its metrics as EMF documents into a stream that
- * discards them.
+ * the pricing, the driver, the SQS client and the metrics, and running them in the interpreter.
+ * So before the snapshot ({@link #beforeCheckpoint}, which Lambda calls for SnapStart functions
+ * only) this loads the classes a real run loads ({@link ClassList}) and runs the function's own
+ * code on a {@link SyntheticBatch}, {@value #ROUNDS} times: parse and price it
+ * ({@link BatchProcessor#priceWithoutDatabase}), derive its quota deltas, parse the batch's
+ * statements with the driver's parser ({@link BatchStatements}), have the SQS client build,
+ * marshal and sign the calls that would publish the deltas and stop each one before it is sent
+ * ({@link SqsDeltaPublisher#prime}, the first {@value #SQS_ROUNDS} rounds), and write the batch's
+ * metrics as EMF documents into a stream that discards them.
  *
  * <p>Without side effects: it opens no connection and sends nothing, so it writes no row,
  * publishes no delta, emits no metric and succeeds whether or not the database and SQS can be
  * reached. It writes one log line: {@value LogEvent#SNAPSTART_PRIMED}, or, when a step failed
- * (the restore then pays for that step, nothing else), {@value LogEvent#SNAPSTART_PRIMING_INCOMPLETE}
+ * (the restore then pays for that step and those after it), {@value LogEvent#SNAPSTART_PRIMING_INCOMPLETE}
  * with why. Without SnapStart nothing calls it.
  */
 public final class SnapStartPriming implements Resource {
 
-    /** Enough runs of each path for the client compiler to compile its busy methods. */
+    /** Enough runs of the batch's paths for the compiler to compile their busy methods (per record). */
     static final int ROUNDS = 12;
+    /**
+     * Of those, the rounds that also have the SQS client build its calls. Its code runs per call,
+     * not per record: a few rounds load, link and resolve it, and more cost more init than they
+     * save (on JDK 25's tiered compiler, 50 ms a round against 10 for the batch's).
+     */
+    static final int SQS_ROUNDS = 6;
     private static final JsonLog LOG = JsonLog.get(SnapStartPriming.class);
     private static final PrintStream DISCARD =
             new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8);
@@ -96,8 +104,10 @@ public final class SnapStartPriming implements Resource {
                 List<QuotaDelta> batchDeltas = batch.deltas(priced);
                 step = "jdbc";
                 statements += BatchStatements.parseWithoutConnection();
-                step = "sqs";
-                stopped += publisher.prime(batchDeltas);
+                if (round < SQS_ROUNDS) {
+                    step = "sqs";
+                    stopped += publisher.prime(batchDeltas);
+                }
                 step = "metrics";
                 writeMetrics(priced.size());
                 records += batch.records().size();
