@@ -44,14 +44,17 @@ import org.crac.Resource;
  */
 public final class SnapStartPriming implements Resource {
 
-    /** Enough runs of the batch's paths for the compiler to compile their busy methods (per record). */
-    static final int ROUNDS = 12;
+    /**
+     * Runs of the batch's paths: their busy methods run per record, 480 times in all, past the
+     * 200 calls after which the client compiler compiles a method.
+     */
+    static final int ROUNDS = 8;
     /**
      * Of those, the rounds that also have the SQS client build its calls. Its code runs per call,
      * not per record: a few rounds load, link and resolve it, and more cost more init than they
      * save (on JDK 25's tiered compiler, 50 ms a round against 10 for the batch's).
      */
-    static final int SQS_ROUNDS = 6;
+    static final int SQS_ROUNDS = 4;
     private static final JsonLog LOG = JsonLog.get(SnapStartPriming.class);
     private static final PrintStream DISCARD =
             new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8);
