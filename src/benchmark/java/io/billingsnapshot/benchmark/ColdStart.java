@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
  * runtime client does around the snapshot, and process batches one after the other. The
  * unprimed side skips the hooks: the snapshot of an init without priming. Three figures per JVM:
  * init (construction to ready, the hooks included), the first batch, a warm batch (the median of
- * the later ones). Each cell is the median of {@link #RUNS} JVMs, primed and unprimed interleaved.
+ * the later ones); primed JVMs add a batch on a new connection, the floor of a first batch. Each
+ * cell is the median of {@link #RUNS} JVMs, primed and unprimed interleaved.
  *
  * <p>Run by the benchmark, or alone: {@code ./mvnw -q test-compile exec:exec@benchmark-coldstart}.
  */
@@ -46,7 +47,7 @@ final class ColdStart {
      */
     private static final List<String> LAMBDA_FLAGS = List.of("-XX:+UseSerialGC", "-Xshare:auto",
             "-XX:MaxHeapSize=870m", "-Dorg.crac.Core.Compat=com.amazonaws.services.lambda.crac");
-    static final List<String> CLIENT_COMPILER = List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1");
+    private static final List<String> CLIENT_COMPILER = List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1");
 
     /** A JVM the children run on. */
     record Jvm(String label, String java, List<String> flags) {
