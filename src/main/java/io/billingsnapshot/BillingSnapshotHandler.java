@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The Lambda entry point: an SQS batch in, the failed message ids out. It turns the event
@@ -18,7 +19,8 @@ import java.util.Map;
  */
 public final class BillingSnapshotHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
 
-    private final BatchProcessor processor;
+    /** Its batch processor and, with SnapStart, its priming: CRaC holds the hook only as long as we do. */
+    private final Wiring.Billing function;
     private final Clock clock;
 
     /** Used by Lambda: reads the environment and builds the clients once per execution environment. */
@@ -32,7 +34,12 @@ public final class BillingSnapshotHandler implements RequestHandler<SQSEvent, SQ
     }
 
     public BillingSnapshotHandler(BatchProcessor processor, Clock clock) {
-        this.processor = processor;
+        this(new Wiring.Billing(processor, Optional.empty()), clock);
+    }
+
+    /** A billing function from {@link Wiring}, with its SnapStart priming if it has one. */
+    public BillingSnapshotHandler(Wiring.Billing function, Clock clock) {
+        this.function = function;
         this.clock = clock;
     }
 
@@ -41,7 +48,7 @@ public final class BillingSnapshotHandler implements RequestHandler<SQSEvent, SQ
         Instant deadline = TimeBudget.deadline(context, clock);
         List<SQSEvent.SQSMessage> records = event == null || event.getRecords() == null ? List.of() : event.getRecords();
         try (var requestScope = Invocations.logScope(context)) {
-            return processor.process(records, deadline);
+            return function.processor().process(records, deadline);
         }
     }
 }

@@ -6,6 +6,7 @@ import io.billingsnapshot.message.MessageParser;
 import io.billingsnapshot.metrics.EmfMetrics;
 import io.billingsnapshot.metrics.MetricsFactory;
 import io.billingsnapshot.metrics.RerateMetrics;
+import io.billingsnapshot.priming.SnapStartPriming;
 import io.billingsnapshot.processing.BatchProcessor;
 import io.billingsnapshot.processing.WriteEngine;
 import io.billingsnapshot.quota.DeltaPublisher;
@@ -22,8 +23,12 @@ import io.billingsnapshot.write.ModelCatalogs;
 import io.billingsnapshot.write.SnapshotWriter;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
+import org.crac.Context;
+import org.crac.Core;
+import org.crac.Resource;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.SqsClientBuilder;
@@ -34,11 +39,34 @@ public final class Wiring {
     private Wiring() {
     }
 
-    static BatchProcessor fromEnvironment(Map<String, String> environment) {
+    /**
+     * The billing function of one execution environment: its batch processor and, built for
+     * SnapStart, its priming (CRaC holds hooks weakly: whoever holds the processor holds this too).
+     */
+    public record Billing(BatchProcessor processor, Optional<SnapStartPriming> priming) {
+    }
+
+    static Billing fromEnvironment(Map<String, String> environment) {
         Config config = configure(environment);
-        return create(config, new DatabaseConnections(config.database()),
+        return snapStart(config, new DatabaseConnections(config.database()),
                 new SqsDeltaPublisher(sqsClient(config), config.quotaDeltaQueueUrl(), config.quotaDeltaMaxMessageBytes()),
-                EmfMetrics.factory(config.metricsNamespace()), Clock.systemUTC(), UUID::randomUUID);
+                EmfMetrics.factory(config.metricsNamespace()), Clock.systemUTC(), UUID::randomUUID,
+                Core.getGlobalContext());
+    }
+
+    /**
+     * The billing function as Lambda runs it with SnapStart: {@link #create}, and its priming
+     * registered with the checkpoint context, so that before Lambda snapshots the initialised
+     * function the batch's code paths run without side effects. Without SnapStart no hook is
+     * called and nothing changes. (Re-rating has no priming: it runs without SnapStart, and its
+     * long calls would not notice a warm-up.)
+     */
+    public static Billing snapStart(Config config, DatabaseConnections connections, SqsDeltaPublisher publisher,
+            MetricsFactory metrics, Clock clock, Supplier<UUID> deltaIds, Context<Resource> checkpoints) {
+        BatchProcessor processor = create(config, connections, publisher, metrics, clock, deltaIds);
+        SnapStartPriming priming = new SnapStartPriming(processor, publisher, config.metricsNamespace(), clock);
+        checkpoints.register(priming);
+        return new Billing(processor, Optional.of(priming));
     }
 
     public static BatchProcessor create(Config config, DatabaseConnections connections, DeltaPublisher publisher,

@@ -34,6 +34,7 @@ class PackageCyclesTest {
     /** Top to bottom, by package name under {@value #ROOT} ("" for the root package itself). */
     private static final List<List<String>> LAYERS = List.of(
             List.of(""), // the Lambda handlers, their configuration and the wiring
+            List.of("priming"), // SnapStart priming: runs what lies below before the snapshot
             List.of("processing", "rerate"), // an SQS batch, a re-rate call: siblings
             List.of("write"), // the write step both share
             List.of("quota", "store", "metrics"),

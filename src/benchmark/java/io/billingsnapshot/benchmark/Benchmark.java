@@ -34,6 +34,7 @@ public final class Benchmark {
     static final Duration DELAY = Duration.ofMillis(1);
     /** Sets of one at 10,000 messages with the delay run on this many and are extrapolated. */
     static final int SAMPLE = 1_000;
+    /** What the engine's measurements use; the cold-start figures take theirs on top. */
     private static final int REQUEST_LOGS = 100_000;
 
     /** One cell of the report's tables: a granularity at one delay and one batch size. */
@@ -69,10 +70,12 @@ public final class Benchmark {
 
     private void run(java.nio.file.Path chart) throws Exception {
         long started = System.nanoTime();
-        Report report = new Report(results, raw, () -> poison, () -> poisonTransactions);
-        System.out.println("Starting PostgreSQL and embedded SQS, seeding " + REQUEST_LOGS + " request logs ...");
+        ColdStart coldStart = new ColdStart();
+        Report report = new Report(results, raw, () -> poison, () -> poisonTransactions, coldStart);
+        int requestLogs = REQUEST_LOGS + coldStart.requestLogs();
+        System.out.println("Starting PostgreSQL and embedded SQS, seeding " + requestLogs + " request logs ...");
         TestDatabase.Db db = TestDatabase.server().createDatabase();
-        workload = Workload.seed(db, REQUEST_LOGS);
+        workload = Workload.seed(db, requestLogs);
         report.machine(TestDatabase.server().description());
         try (TestSqs sqs = TestSqs.start(); SqsClient counted = countingClient(sqs); SqsClient plain = sqs.client()) {
             String queue = sqs.createQueue("quota-deltas");
@@ -92,7 +95,7 @@ public final class Benchmark {
                 }
             }
             report.heap(heap(db, sqs, queue));
-            report.coldStart(coldStart(db, sqs, queue));
+            coldStart.measure(workload, childEnvironment(db, sqs, queue));
         }
         report.print(Duration.ofNanos(System.nanoTime() - started));
         report.chart(chart);
@@ -213,27 +216,11 @@ public final class Benchmark {
         return ChildJvm.run("heap", bodies, childEnvironment(db, sqs, queue), flags).result();
     }
 
-    /** Fresh JVMs: the function's handler on its first 10-message batch, and a trivial handler; medians of 3. */
-    private long[] coldStart(TestDatabase.Db db, TestSqs sqs, String queue) throws Exception {
-        System.out.println("Measuring cold starts ...");
-        List<String> flags = new ArrayList<>(ChildJvm.LAMBDA_LIKE_FLAGS);
-        flags.add("-Xmx512m");
-        double[] handler = new double[3];
-        double[] trivial = new double[3];
-        for (int i = 0; i < 3; i++) {
-            java.nio.file.Path bodies = Files.createTempFile("benchmark-cold", ".txt");
-            Files.write(bodies, workload.nextBodies(10), StandardCharsets.UTF_8);
-            trivial[i] = ChildJvm.run("trivial", bodies, childEnvironment(db, sqs, queue), flags).nanos();
-            handler[i] = ChildJvm.run("handler", bodies, childEnvironment(db, sqs, queue), flags).nanos();
-        }
-        return new long[] {(long) median(handler), (long) median(trivial)};
-    }
-
     private static Map<String, String> environment(TestDatabase.Db db, TestSqs sqs, String queue) {
         return FunctionEnvironment.local(db, sqs, queue);
     }
 
-    private static Map<String, String> childEnvironment(TestDatabase.Db db, TestSqs sqs, String queue) {
+    static Map<String, String> childEnvironment(TestDatabase.Db db, TestSqs sqs, String queue) {
         Map<String, String> env = environment(db, sqs, queue);
         env.put("AWS_REGION", "us-east-1");
         env.put("AWS_ACCESS_KEY_ID", "benchmark");

@@ -28,13 +28,15 @@ final class Report {
     private long peakHeapBytes = -1;
     private long maxHeapBytes;
     private int heapFailures;
-    private long[] coldStart;
+    private final ColdStart coldStart;
 
-    Report(Map<Cell, Result> results, Map<Cell, Result> raw, Supplier<Result> poison, LongSupplier poisonTransactions) {
+    Report(Map<Cell, Result> results, Map<Cell, Result> raw, Supplier<Result> poison, LongSupplier poisonTransactions,
+            ColdStart coldStart) {
         this.results = results;
         this.raw = raw;
         this.poison = poison;
         this.poisonTransactions = poisonTransactions;
+        this.coldStart = coldStart;
     }
 
     private String loadAtStart;
@@ -54,10 +56,6 @@ final class Report {
             peakHeapBytes = Long.parseLong(m.group(2));
             maxHeapBytes = Long.parseLong(m.group(4));
         }
-    }
-
-    void coldStart(long[] handlerAndTrivialNanos) {
-        coldStart = handlerAndTrivialNanos;
     }
 
     void print(Duration took) {
@@ -128,9 +126,8 @@ final class Report {
         System.out.printf(Locale.ROOT,
                 "Peak heap, one 10,000-message batch, fresh JVM, -Xmx512m (%d MB usable), serial GC: %s%n",
                 maxHeapBytes >> 20, peak);
-        System.out.printf(Locale.ROOT, "Cold start, fresh JVM (client compiler, serial GC): handler + first 10-message batch"
-                + " %,d ms, trivial handler %,d ms: %.1fx (medians of 3)%n", coldStart[0] / 1_000_000,
-                coldStart[1] / 1_000_000, (double) coldStart[0] / coldStart[1]);
+        System.out.println();
+        coldStart.print();
         System.out.println();
         targets();
         System.out.printf(Locale.ROOT, "%nBenchmark took %d s.%n", took.toSeconds());
@@ -192,6 +189,7 @@ final class Report {
                 peakHeapBytes < 0 ? "not measured"
                         : String.format(Locale.ROOT, "%d MB peak, completed under -Xmx512m", peakHeapBytes >> 20),
                 mark(heapOk));
+        coldStart.targets("%-48s %s%n");
     }
 
     private static String roundTrips(Result result) {
@@ -208,7 +206,7 @@ final class Report {
                 / results.get(new Cell(Granularity.WHOLE_BATCH, delay, size)).msPerBatch();
     }
 
-    private static String mark(boolean met) {
+    static String mark(boolean met) {
         return met ? "[met]" : "[NOT met]";
     }
 

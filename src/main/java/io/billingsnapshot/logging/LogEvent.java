@@ -48,6 +48,10 @@ public final class LogEvent {
     public static final String RERATE_DELTAS_PENDING = "rerate_deltas_pending";
 
     // The execution environment
+    /** INFO, before a SnapStart snapshot: a batch's code paths run without side effects; durationMs, records. */
+    public static final String SNAPSTART_PRIMED = "snapstart.primed";
+    /** WARN, before a SnapStart snapshot: a priming step failed (failedStep, cause); the snapshot is taken all the same. */
+    public static final String SNAPSTART_PRIMING_INCOMPLETE = "snapstart.priming_incomplete";
     /** ERROR: an invocation's metrics could not be written. */
     public static final String METRICS_FLUSH_FAILED = "metrics_flush_failed";
     /** A library's own log line, under the library's logger name. */

@@ -2,7 +2,9 @@ package io.billingsnapshot.processing;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
+import io.billingsnapshot.billing.ModelCatalog;
 import io.billingsnapshot.billing.QuotaDelta;
+import io.billingsnapshot.billing.Snapshot;
 import io.billingsnapshot.db.DatabaseConnections;
 import io.billingsnapshot.logging.JsonLog;
 import io.billingsnapshot.logging.LogEvent;
@@ -11,6 +13,7 @@ import io.billingsnapshot.metrics.Metric;
 import io.billingsnapshot.metrics.Metrics;
 import io.billingsnapshot.metrics.MetricsFactory;
 import io.billingsnapshot.quota.OutboxRelay;
+import io.billingsnapshot.store.RequestLogs.RequestRow;
 import io.billingsnapshot.time.Deadline;
 import io.billingsnapshot.time.TimeBudget;
 import io.billingsnapshot.write.DeltaDelivery;
@@ -22,6 +25,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -81,10 +85,7 @@ public final class BatchProcessor {
     private SQSBatchResponse process(List<SQSMessage> records, Instant start, TimeBudget budget) {
         Metrics metrics = metricsPerInvocation.newInvocation();
         InvocationConnection connection = new InvocationConnection(connections);
-        List<ParsedRecord> parsed = new ArrayList<>(records.size());
-        for (int i = 0; i < records.size(); i++) {
-            parsed.add(ParsedRecord.parse(parser, i, records.get(i), start, settings.maxFutureSkew()));
-        }
+        List<ParsedRecord> parsed = parse(records, start);
 
         SetRunner runner = new SetRunner(engine, connection,
                 new Deadline(budget.stopWork(), clock), start, metrics, records.size());
@@ -138,6 +139,28 @@ public final class BatchProcessor {
         LOG.info(LogEvent.BATCH_DONE, "records", records.size(), "failed", response.failureCount(),
                 "deltas", deltas.size(), "durationMs", took.toMillis());
         return answer;
+    }
+
+    /**
+     * The steps of a batch that need neither the database nor SQS, on records whose request logs
+     * and catalogs are given instead of read: every record parsed as {@link #process} parses it,
+     * then planned and priced as one set, as the set's transaction would. Nothing is written,
+     * published, counted or logged: for SnapStart priming, which runs this code before the
+     * snapshot so that the first batch after a restore finds it loaded and compiled.
+     *
+     * @return the snapshots the set would write, in batch order
+     */
+    public List<Snapshot> priceWithoutDatabase(List<SQSMessage> records, Map<UUID, RequestRow> requests,
+            Map<String, ModelCatalog> catalogs, Instant now) {
+        return new SetPlan(parse(records, now), new FifoGroups(), requests, catalogs, Optional.empty()).planned();
+    }
+
+    private List<ParsedRecord> parse(List<SQSMessage> records, Instant now) {
+        List<ParsedRecord> parsed = new ArrayList<>(records.size());
+        for (int i = 0; i < records.size(); i++) {
+            parsed.add(ParsedRecord.parse(parser, i, records.get(i), now, settings.maxFutureSkew()));
+        }
+        return parsed;
     }
 
     /** @return the ids SQS accepted; the others stay in the outbox, re-published later under the same deltaId */

@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequest;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
 
@@ -149,14 +150,8 @@ public final class SqsDeltaPublisher implements DeltaPublisher {
             LOG.warn("delta_publish_skipped", "reason", "no_time_left", "deltas", deltaCount(messages));
             return failed(messages);
         }
-        Duration attempt = left.compareTo(ATTEMPT_TIMEOUT) < 0 ? left : ATTEMPT_TIMEOUT;
-        List<SendMessageBatchRequestEntry> entries = new ArrayList<>(messages.size());
-        for (int i = 0; i < messages.size(); i++) {
-            entries.add(entry(Integer.toString(i), messages.get(i)));
-        }
         try {
-            SendMessageBatchResponse response = sqs.sendMessageBatch(b -> b.queueUrl(queueUrl).entries(entries)
-                    .overrideConfiguration(o -> o.apiCallTimeout(left).apiCallAttemptTimeout(attempt)));
+            SendMessageBatchResponse response = sqs.sendMessageBatch(request(messages, left).build());
             List<Sent> sent = new ArrayList<>(messages.size());
             response.successful().forEach(ok -> sent.add(new Sent(messages.get(Integer.parseInt(ok.id())), Outcome.ACCEPTED)));
             for (BatchResultErrorEntry failed : response.failed()) {
@@ -180,6 +175,44 @@ public final class SqsDeltaPublisher implements DeltaPublisher {
 
     private static int deltaCount(List<DeltaMessage> messages) {
         return messages.stream().mapToInt(m -> m.deltas().size()).sum();
+    }
+
+    /** The call that sends these messages, every attempt of it over within {@code left}. */
+    private SendMessageBatchRequest.Builder request(List<DeltaMessage> messages, Duration left) {
+        Duration attempt = left.compareTo(ATTEMPT_TIMEOUT) < 0 ? left : ATTEMPT_TIMEOUT;
+        List<SendMessageBatchRequestEntry> entries = new ArrayList<>(messages.size());
+        for (int i = 0; i < messages.size(); i++) {
+            entries.add(entry(Integer.toString(i), messages.get(i)));
+        }
+        return SendMessageBatchRequest.builder().queueUrl(queueUrl).entries(entries)
+                .overrideConfiguration(o -> o.apiCallTimeout(left).apiCallAttemptTimeout(attempt));
+    }
+
+    /**
+     * For SnapStart priming: the calls {@link #publish} would make for these deltas, packed,
+     * built, marshalled and signed by the SQS client, each stopped before it is transmitted. Signed
+     * with placeholder credentials, so that no credentials are fetched for it or kept in a
+     * snapshot. Nothing reaches SQS; nothing is logged.
+     *
+     * @return the calls stopped before transmission
+     * @throws SdkException when a call failed before it was transmitted (it was not sent either)
+     */
+    public int prime(List<QuotaDelta> deltas) {
+        int stopped = 0;
+        for (List<DeltaMessage> call : DeltaMessage.calls(DeltaMessage.pack(deltas, maxMessageBytes))) {
+            SendMessageBatchRequest.Builder request = request(call, ATTEMPT_TIMEOUT);
+            request.overrideConfiguration(request.overrideConfiguration().toBuilder()
+                    .credentialsProvider(StopBeforeTransmission.CREDENTIALS)
+                    .addPlugin(StopBeforeTransmission.PLUGIN)
+                    .build());
+            try {
+                sqs.sendMessageBatch(request.build());
+                throw new IllegalStateException("a priming call was not stopped before transmission");
+            } catch (StopBeforeTransmission.Stopped expected) {
+                stopped++;
+            }
+        }
+        return stopped;
     }
 
     /**

@@ -25,7 +25,7 @@ import java.util.Optional;
  */
 public final class PriceCatalog {
 
-    private static final String LOAD = """
+    static final String LOAD = """
             SELECT 'tier' AS kind, model, source, threshold_input_tokens, display_label,
                    input_price_per_million, output_price_per_million,
                    cache_read_input_price_per_million, cache_write_input_price_per_million,

@@ -33,7 +33,7 @@ public final class RequestLogs {
      * logs, nor with other invocations' KEY SHARE. Parent ids come from the locked parents, so
      * only rows that exist until commit are referenced.
      */
-    private static final String LOCK_WITH_PARENTS = """
+    static final String LOCK_WITH_PARENTS = """
             WITH r AS (SELECT id, api_key_id, upstream_id, user_id FROM request_logs
                        WHERE id = ANY (?) ORDER BY id FOR KEY SHARE),
                  k AS (SELECT id FROM api_keys WHERE id IN (SELECT api_key_id FROM r) ORDER BY id FOR KEY SHARE),

@@ -26,7 +26,7 @@ public final class SnapshotRows {
     private static final String QUOTA_COLUMNS = "request_log_id, api_key_id, upstream_id, billing_status, final_cost, billed_at";
 
     // Locked in id order, so two sets sharing requests wait for each other instead of deadlocking.
-    private static final String LOCK_PREVIOUS = "SELECT " + QUOTA_COLUMNS + """
+    static final String LOCK_PREVIOUS = "SELECT " + QUOTA_COLUMNS + """
 
             FROM request_billing_snapshots
             WHERE request_log_id = ANY (?)
@@ -39,7 +39,7 @@ public final class SnapshotRows {
      * our locking read is left alone. RETURNING reports what the database wrote, after any
      * trigger: a row a trigger skipped is not there.
      */
-    private static final String UPSERT = "INSERT INTO request_billing_snapshots (" + SnapshotColumns.names()
+    static final String UPSERT = "INSERT INTO request_billing_snapshots (" + SnapshotColumns.names()
             + ", created_at)\nSELECT incoming.*, ?::timestamptz\nFROM unnest(" + SnapshotColumns.arrayParameters()
             + ") AS incoming\nON CONFLICT (request_log_id) DO UPDATE SET " + SnapshotColumns.updateAll() + """
 

@@ -3,6 +3,7 @@ package io.billingsnapshot.db;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import io.billingsnapshot.testing.RecordingCheckpointContext;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;

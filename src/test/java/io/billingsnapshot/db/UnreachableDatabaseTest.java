@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.billingsnapshot.config.Env;
 import io.billingsnapshot.testing.FreePort;
+import io.billingsnapshot.testing.RecordingCheckpointContext;
 import io.billingsnapshot.testing.StallingEndpoint;
 import java.io.IOException;
 import java.net.InetAddress;

@@ -31,6 +31,11 @@ final class LocalDeployment implements AutoCloseable {
     }
 
     static LocalDeployment start(Path jar) throws IOException {
+        return start(jar, Map.of());
+    }
+
+    /** The same with more environment variables for the function (Lambda's own, say). */
+    static LocalDeployment start(Path jar, Map<String, String> moreEnvironment) throws IOException {
         TestDatabase.Db db = TestDatabase.server().createDatabase();
         db.execute(TestDatabase.resource("/local/demo-seed.sql"));
         TestSqs sqs = TestSqs.start();
@@ -38,6 +43,7 @@ final class LocalDeployment implements AutoCloseable {
             String deltaQueueUrl = sqs.createQueue("quota-deltas");
             Map<String, String> env = FunctionEnvironment.local(db, sqs, deltaQueueUrl);
             env.put("METRICS_NAMESPACE", "BillingSnapshotLocal");
+            env.putAll(moreEnvironment);
             return new LocalDeployment(db, sqs, deltaQueueUrl, Map.copyOf(env), PackagedFunction.start(jar, env));
         } catch (IOException | RuntimeException e) {
             sqs.close();

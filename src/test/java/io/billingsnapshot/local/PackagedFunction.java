@@ -43,9 +43,12 @@ import software.amazon.awssdk.utilslite.SdkInternalThreadLocal;
 final class PackagedFunction implements AutoCloseable {
 
     static final String HANDLER = "io.billingsnapshot.BillingSnapshotHandler::handleRequest";
-    /** Flags of Lambda's Java runtime for a small function: client compiler only, serial GC. */
+    /**
+     * Flags of Lambda's Java runtime for a small function: client compiler only, serial GC, and
+     * org.crac's hooks routed to the runtime client's CRaC context (which calls them for SnapStart).
+     */
     private static final List<String> LAMBDA_JVM_FLAGS = List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1",
-            "-XX:+UseSerialGC", "-Xshare:auto");
+            "-XX:+UseSerialGC", "-Xshare:auto", "-Dorg.crac.Core.Compat=com.amazonaws.services.lambda.crac");
     /**
      * Where the client loads its native library from when set. Unset, every runtime unpacks it to
      * the same {@code /tmp/.libaws-lambda-jni.so}, and a second runtime starting meanwhile

@@ -25,7 +25,8 @@ import java.util.regex.Pattern;
  * The Lambda Runtime API (2018-06-01) on a loopback port, as much of it as one function
  * instance uses: the runtime long-polls {@code GET /runtime/invocation/next} for the next
  * queued event and posts the handler's answer to {@code /invocation/{id}/response} or
- * {@code /error}, or a failed initialisation to {@code /init/error}.
+ * {@code /error}, or a failed initialisation to {@code /init/error}; a SnapStart function's runtime
+ * asks {@code GET /runtime/restore/next} after its checkpoint hooks, and is restored at once.
  *
  * <p>The Runtime Interface Client reads {@code next} in native code, which crashes unless the
  * answer is HTTP/1.1 with a {@code Content-Type} and the request-id, deadline, function-ARN and
@@ -37,6 +38,7 @@ final class RuntimeApiEmulator implements AutoCloseable {
     private static final String RUNTIME = "/2018-06-01/runtime";
     private static final String NEXT = RUNTIME + "/invocation/next";
     private static final String INIT_ERROR = RUNTIME + "/init/error";
+    private static final String RESTORE_NEXT = RUNTIME + "/restore/next";
     private static final String ERROR_TYPE = "Lambda-Runtime-Function-Error-Type";
     private static final Pattern REPLY = Pattern.compile(RUNTIME + "/invocation/([^/]+)/(response|error)");
 
@@ -94,6 +96,8 @@ final class RuntimeApiEmulator implements AutoCloseable {
                 next(exchange);
             } else if (method.equals("POST") && reply.matches()) {
                 reply(reply.group(1), reply.group(2).equals("error"), exchange);
+            } else if (method.equals("GET") && path.equals(RESTORE_NEXT)) {
+                send(exchange, 200, "");
             } else if (method.equals("POST") && path.equals(INIT_ERROR)) {
                 String error = body(exchange);
                 pending.values().forEach(r -> r.completeExceptionally(new IllegalStateException("init error: " + error)));

@@ -5,6 +5,7 @@ import io.billingsnapshot.Config;
 import io.billingsnapshot.RerateHandler;
 import io.billingsnapshot.Wiring;
 import io.billingsnapshot.db.DatabaseConnections;
+import io.billingsnapshot.db.PasswordSource;
 import io.billingsnapshot.metrics.MetricsFactory;
 import io.billingsnapshot.metrics.RerateMetrics;
 import io.billingsnapshot.quota.DeltaPublisher;
@@ -15,6 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.crac.Context;
+import org.crac.Resource;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -35,6 +38,22 @@ public final class HandlerFactory implements AutoCloseable {
         DatabaseConnections connections = opened(new DatabaseConnections(config.database()));
         return new BillingFunction(new BillingSnapshotHandler(
                 Wiring.create(config, connections, publisher, metrics, clock, UUID::randomUUID), clock), connections);
+    }
+
+    /**
+     * A billing function as Lambda builds it for SnapStart, publishing through {@code sqs} (closed
+     * with the factory): its connection and its priming registered with {@code checkpoints}, whose
+     * hooks a test calls as the runtime calls them around a snapshot.
+     */
+    public BillingFunction snapStartBilling(Map<String, String> environment, SqsClient sqs, MetricsFactory metrics,
+            Clock clock, Context<Resource> checkpoints) {
+        Config config = Config.fromEnvironment(environment);
+        DatabaseConnections connections = opened(new DatabaseConnections(config.database(),
+                PasswordSource.forSettings(config.database()), checkpoints));
+        Wiring.Billing function = Wiring.snapStart(config, connections,
+                new SqsDeltaPublisher(opened(sqs), config.quotaDeltaQueueUrl()), metrics, clock, UUID::randomUUID,
+                checkpoints);
+        return new BillingFunction(new BillingSnapshotHandler(function, clock), connections);
     }
 
     /**

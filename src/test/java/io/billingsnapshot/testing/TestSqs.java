@@ -11,6 +11,7 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -107,12 +108,13 @@ public final class TestSqs implements AutoCloseable, BeforeAllCallback, AfterAll
     }
 
     /** A client of an SQS endpoint that may sit in front of this server (a {@link StallingEndpoint}, say). */
-    public static SqsClient client(URI endpoint) {
+    public static SqsClient client(URI endpoint, ExecutionInterceptor... interceptors) {
         return SqsClient.builder()
                 .endpointOverride(endpoint)
                 .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "x")))
                 .httpClient(UrlConnectionHttpClient.create())
+                .overrideConfiguration(o -> List.of(interceptors).forEach(o::addExecutionInterceptor))
                 .build();
     }
 

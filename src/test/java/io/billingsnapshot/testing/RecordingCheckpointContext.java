@@ -1,6 +1,7 @@
-package io.billingsnapshot.db;
+package io.billingsnapshot.testing;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import org.crac.CheckpointException;
 import org.crac.Context;
@@ -9,10 +10,11 @@ import org.crac.RestoreException;
 
 /**
  * A CRaC context that does what the runtime does around a SnapStart snapshot: it keeps the
- * registered resources and calls their hooks. (Without a CRaC JVM, org.crac's global context
- * drops registrations, so a test could not see whether anything was registered.)
+ * registered resources and calls their hooks, the last registered first before the snapshot and
+ * in registration order after the restore. (Without a CRaC JVM, org.crac's global context drops
+ * registrations, so a test could not see whether anything was registered.)
  */
-final class RecordingCheckpointContext extends Context<Resource> {
+public final class RecordingCheckpointContext extends Context<Resource> {
 
     private final List<Resource> resources = new ArrayList<>();
 
@@ -21,13 +23,15 @@ final class RecordingCheckpointContext extends Context<Resource> {
         resources.add(resource);
     }
 
-    List<Resource> registered() {
+    public List<Resource> registered() {
         return List.copyOf(resources);
     }
 
     @Override
     public void beforeCheckpoint(Context<? extends Resource> context) throws CheckpointException {
-        for (Resource resource : resources) {
+        List<Resource> lastFirst = new ArrayList<>(resources);
+        Collections.reverse(lastFirst);
+        for (Resource resource : lastFirst) {
             try {
                 resource.beforeCheckpoint(this);
             } catch (Exception e) {
