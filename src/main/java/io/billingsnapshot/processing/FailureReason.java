@@ -23,7 +23,7 @@ public enum FailureReason {
     DATABASE_ERROR("database_error", false),
     /** Not stale, yet the database reports no row written (a trigger skipped it, a concurrent delete or insert). */
     NO_ROW_WRITTEN("no_row_written", false),
-    /** A bug or an absurd value (a price that yields no finite cost). */
+    /** A bug. */
     INTERNAL_ERROR("internal_error", false),
     /** The record's delta is committed but SQS did not confirm it; it stays in the outbox. */
     DELTA_PUBLISH_FAILED("delta_publish_failed", false);
