@@ -14,6 +14,9 @@ public enum Metric {
     /** The FK-retry counter, emitted with dimension {@value #COLUMN_DIMENSION}. */
     public static final String FK_RETRIES = "FkRetries";
     public static final String COLUMN_DIMENSION = "Column";
+    /** Unbilled rows written, emitted with dimension {@value #REASON_DIMENSION} (the unbillable reason). */
+    public static final String UNBILLED_REQUESTS = "UnbilledRequests";
+    public static final String REASON_DIMENSION = "Reason";
     public static final String BATCH_DURATION = "BatchDuration";
 
     private final String metricName;

@@ -131,8 +131,9 @@ public final class BatchProcessor {
     /** Every counter of a record's outcome, in one place whatever the size of its set. */
     private static void count(Outcome outcome, Metrics metrics) {
         metrics.increment(Metric.MESSAGES_PROCESSED);
-        if (outcome instanceof Outcome.Written) {
+        if (outcome instanceof Outcome.Written written) {
             metrics.increment(Metric.SNAPSHOTS_WRITTEN);
+            written.unbilled().ifPresent(metrics::unbilled);
         } else if (outcome instanceof Outcome.Stale) {
             metrics.increment(Metric.STALE_MESSAGES);
         } else if (((Outcome.Failed) outcome).reason().invalidMessage()) {

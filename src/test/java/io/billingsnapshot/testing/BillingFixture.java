@@ -7,6 +7,7 @@ import io.billingsnapshot.Wiring;
 import io.billingsnapshot.billing.QuotaDelta;
 import io.billingsnapshot.Config;
 import io.billingsnapshot.db.DatabaseConnections;
+import io.billingsnapshot.metrics.MetricsFactory;
 import io.billingsnapshot.quota.SqsDeltaPublisher;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -67,11 +68,16 @@ public final class BillingFixture implements AutoCloseable, AfterEachCallback {
     }
 
     public BillingSnapshotHandler handler(Clock clock) {
+        return handler(clock, () -> metrics);
+    }
+
+    /** A handler whose metrics go to {@code metricsFactory} (EMF to a captured stream, say). */
+    public BillingSnapshotHandler handler(Clock clock, MetricsFactory metricsFactory) {
         Config config = Config.fromEnvironment(environment());
         DatabaseConnections connections = new DatabaseConnections(config.database());
         opened.add(connections);
         return new BillingSnapshotHandler(Wiring.create(config, connections,
-                new SqsDeltaPublisher(sqsClient, deltaQueueUrl), () -> metrics, clock, UUID::randomUUID), clock);
+                new SqsDeltaPublisher(sqsClient, deltaQueueUrl), metricsFactory, clock, UUID::randomUUID), clock);
     }
 
     public UUID insert(String table) {
