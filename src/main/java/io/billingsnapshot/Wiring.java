@@ -41,7 +41,7 @@ public final class Wiring {
         Outbox outbox = new Outbox();
         return BatchProcessor.create(connections, new MessageParser(), writer(config, outbox, deltaIds),
                 relay(config, outbox, publisher), metrics, clock,
-                new BatchProcessor.Settings(config.deadlineReserve(), config.maxFutureSkew(),
+                new BatchProcessor.Settings(config.deadlineReserve(), config.maxFutureSkew(), config.maxBilledAtAge(),
                         config.fastPathMinBatchSize()));
     }
 

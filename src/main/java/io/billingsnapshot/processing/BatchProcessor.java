@@ -32,7 +32,8 @@ public final class BatchProcessor {
     private static final JsonLog LOG = JsonLog.get(BatchProcessor.class);
 
     /** How the engine and its neighbours are tuned. */
-    public record Settings(Duration deadlineReserve, Duration maxFutureSkew, int wholeBatchFrom) {
+    public record Settings(Duration deadlineReserve, Duration maxFutureSkew, Duration maxBilledAtAge,
+            int wholeBatchFrom) {
     }
 
     private final DatabaseConnections connections;
@@ -78,7 +79,7 @@ public final class BatchProcessor {
         InvocationConnection connection = new InvocationConnection(connections);
         List<ParsedRecord> parsed = new ArrayList<>(records.size());
         for (int i = 0; i < records.size(); i++) {
-            parsed.add(ParsedRecord.parse(parser, i, records.get(i), start, settings.maxFutureSkew()));
+            parsed.add(ParsedRecord.parse(parser, i, records.get(i), start, settings));
         }
 
         SetRunner runner = new SetRunner(engine, connection,

@@ -9,6 +9,8 @@ public enum FailureReason {
     INVALID_MESSAGE("invalid_message", true),
     /** {@code billedAt} lies further ahead of the function's clock than MAX_FUTURE_SKEW_SECONDS allows. */
     BILLED_AT_IN_FUTURE("billed_at_in_future", true),
+    /** {@code billedAt} lies further behind the function's clock than MAX_BILLED_AT_AGE_DAYS allows. */
+    BILLED_AT_TOO_OLD("billed_at_too_old", true),
     /** The gateway has not committed the request log (yet). */
     REQUEST_LOG_MISSING("request_log_missing", false),
     /** On a FIFO source an earlier record of the same message group failed; this one was not processed. */
