@@ -74,8 +74,9 @@ public final class BatchProcessor {
         }
     }
 
-    private SQSBatchResponse process(List<SQSMessage> records, Instant start, TimeBudget budget) {
+    private SQSBatchResponse process(List<SQSMessage> event, Instant start, TimeBudget budget) {
         Metrics metrics = metricsPerInvocation.newInvocation();
+        List<SQSMessage> records = answerable(event, metrics);
         InvocationConnection connection = new InvocationConnection(connections);
         List<ParsedRecord> parsed = new ArrayList<>(records.size());
         for (int i = 0; i < records.size(); i++) {
@@ -127,6 +128,28 @@ public final class BatchProcessor {
         LOG.info("batch_done", "records", records.size(), "failed", response.failureCount(),
                 "deltas", deltas.size(), "durationMs", took.toMillis());
         return answer;
+    }
+
+    /**
+     * The records this invocation can answer for: those with a messageId. SQS gives every message
+     * one, so a record without (only a direct invoke can make one) cannot be redelivered, and a
+     * failure could not be reported for it: a null or empty itemIdentifier makes Lambda fail the
+     * whole batch. So nothing is written for it, whatever it holds; it is logged and counted as an
+     * invalid message, and never appears in the response.
+     */
+    private static List<SQSMessage> answerable(List<SQSMessage> event, Metrics metrics) {
+        List<SQSMessage> records = new ArrayList<>(event.size());
+        for (int i = 0; i < event.size(); i++) {
+            SQSMessage record = event.get(i);
+            if (record.getMessageId() == null || record.getMessageId().isBlank()) {
+                metrics.increment(Metric.MESSAGES_PROCESSED);
+                metrics.increment(Metric.INVALID_MESSAGES);
+                LOG.error("record_without_message_id", null, "index", i, "eventSourceArn", record.getEventSourceArn());
+            } else {
+                records.add(record);
+            }
+        }
+        return records;
     }
 
     /** Every counter of a record's outcome, in one place whatever the size of its set. */
