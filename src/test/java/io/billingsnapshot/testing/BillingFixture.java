@@ -95,10 +95,14 @@ public final class BillingFixture implements AutoCloseable, AfterEachCallback {
 
     /** A request log with a fresh user, API key and upstream (multipliers 1). */
     public Request request() {
+        return request(UUID.randomUUID());
+    }
+
+    /** The same, with this id: where the order of ids matters. */
+    public Request request(UUID log) {
         UUID user = insert("users");
         UUID key = insert("api_keys");
         UUID upstream = upstream(1, 1);
-        UUID log = UUID.randomUUID();
         db.execute("INSERT INTO request_logs (id, api_key_id, user_id, upstream_id, model) VALUES (?, ?, ?, ?, ?)",
                 log, key, user, upstream, MODEL);
         return new Request(log, key, upstream, user);
