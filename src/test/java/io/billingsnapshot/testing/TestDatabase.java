@@ -33,7 +33,8 @@ public final class TestDatabase {
     /** The service's own migrations, in version order, as production applies them (docs/operations.md). */
     public static final List<String> MIGRATIONS = List.of(
             "/db/migration/V1__quota_delta_outbox.sql",
-            "/db/migration/V2__outbox_quarantine.sql");
+            "/db/migration/V2__outbox_quarantine.sql",
+            "/db/migration/V4__lock_request_logs.sql");
 
     /** The server settings of both the container and the embedded server: durability off, room for soak tests. */
     private static final Map<String, String> SERVER_SETTINGS = Map.of(
