@@ -107,8 +107,8 @@ class FailureIsolationTest {
         var config = io.billingsnapshot.Config.fromEnvironment(env);
         var handler = new io.billingsnapshot.BillingSnapshotHandler(io.billingsnapshot.Wiring.create(config,
                 new io.billingsnapshot.db.DatabaseConnections(config.database()),
-                (deltas, timeLeft) -> io.billingsnapshot.quota.DeltaPublisher.Result.acceptedOnly(java.util.Set.of()), () -> fixture.metrics, java.time.Clock.systemUTC(), UUID::randomUUID),
-                java.time.Clock.systemUTC());
+                (deltas, timeLeft) -> io.billingsnapshot.quota.DeltaPublisher.Result.acceptedOnly(java.util.Set.of()), () -> fixture.metrics, BillingFixture.ticking(), UUID::randomUUID),
+                BillingFixture.ticking());
 
         SQSBatchResponse response = handler.handleRequest(event(
                 record("a", fixture.request().body(BILLED_AT)), record("b", fixture.request().body(BILLED_AT))), null);

@@ -12,7 +12,6 @@ import io.billingsnapshot.testing.BillingFixture;
 import io.billingsnapshot.testing.BillingFixture.Request;
 import io.billingsnapshot.testing.Path;
 import java.sql.Connection;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -33,7 +32,7 @@ class FastPathDeadlineTest {
         Map<String, String> env = new HashMap<>(fixture.environment());
         env.put("DEADLINE_RESERVE_MILLIS", "200");
         function = Path.SET_BASED.function(env, new SqsDeltaPublisher(fixture.sqs.client(), fixture.deltaQueueUrl),
-                fixture.metrics, Clock.systemUTC());
+                fixture.metrics, BillingFixture.ticking());
     }
 
     @AfterEach
@@ -58,11 +57,11 @@ class FastPathDeadlineTest {
                 ps.setObject(1, locked.requestLogId());
                 ps.executeQuery().close();
             }
-            Instant start = Instant.now();
+            Instant start = function.clock().instant();
             response = function.handle(event(
                     record("locked", locked.body("2026-11-30T11:00:00Z")),
                     record("free", free.body("2026-11-30T11:00:00Z"))), start.plusMillis(1_700));
-            took = Duration.between(start, Instant.now());
+            took = Duration.between(start, function.clock().instant());
             holder.rollback();
         }
 
@@ -82,7 +81,7 @@ class FastPathDeadlineTest {
 
         SQSBatchResponse response = function.handle(event(
                 record("a", a.body("2026-11-30T11:00:00Z")), record("b", b.body("2026-11-30T11:00:00Z"))),
-                Instant.now().plusMillis(100));
+                function.clock().instant().plusMillis(100));
 
         assertThat(failedIds(response)).containsExactly("a", "b");
         assertThat(fixture.count("SELECT count(*) FROM request_billing_snapshots")).isZero();

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import io.billingsnapshot.BillingSnapshotHandler;
 import io.billingsnapshot.billing.QuotaDelta;
+import io.billingsnapshot.testing.BillingFixture;
 import io.billingsnapshot.testing.FakeLambdaContext;
 import io.billingsnapshot.testing.RecordingMetrics;
 import io.billingsnapshot.testing.RestartablePostgres;
@@ -39,7 +40,7 @@ class FastPathReliabilityTest {
     @RegisterExtension
     final RestartablePostgres postgres = new RestartablePostgres();
 
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock = BillingFixture.ticking();
     private final RecordingMetrics metrics = new RecordingMetrics();
     private TestDatabase.Db db;
     private Ledger ledger;

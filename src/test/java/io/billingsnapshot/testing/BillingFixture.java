@@ -12,6 +12,7 @@ import io.billingsnapshot.quota.SqsDeltaPublisher;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -60,6 +61,16 @@ public final class BillingFixture implements AutoCloseable, AfterEachCallback {
         Map<String, String> env = FunctionEnvironment.local(db, sqs, deltaQueueUrl);
         env.put("OUTBOX_LEASE_SECONDS", "60");
         return env;
+    }
+
+    /**
+     * The fixtures' time, {@link #NOW}, ticking at the real pace: for tests that measure real
+     * durations (deadlines, stalls) and send messages dated like every other fixture, so that
+     * their dates stay within MAX_BILLED_AT_AGE_DAYS of the function's clock whenever they run.
+     */
+    public static Clock ticking() {
+        Clock system = Clock.systemUTC();
+        return Clock.offset(system, Duration.between(system.instant(), NOW));
     }
 
     /** A handler as Lambda would build it, on its own connection, with a fixed clock. */
