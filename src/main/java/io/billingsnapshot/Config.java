@@ -2,6 +2,7 @@ package io.billingsnapshot;
 
 import static io.billingsnapshot.config.EnvVars.DEADLINE_RESERVE_MILLIS;
 import static io.billingsnapshot.config.EnvVars.FAST_PATH_MIN_BATCH_SIZE;
+import static io.billingsnapshot.config.EnvVars.MAX_BILLED_AT_AGE_DAYS;
 import static io.billingsnapshot.config.EnvVars.MAX_FUTURE_SKEW_SECONDS;
 import static io.billingsnapshot.config.EnvVars.METRICS_NAMESPACE;
 import static io.billingsnapshot.config.EnvVars.OUTBOX_LEASE_SECONDS;
@@ -34,6 +35,7 @@ public record Config(
         int outboxSweepLimit,
         Duration deadlineReserve,
         Duration maxFutureSkew,
+        Duration maxBilledAtAge,
         int wholeBatchMinSize) {
 
     public static final String DEFAULT_METRICS_NAMESPACE = "BillingSnapshot";
@@ -55,6 +57,9 @@ public record Config(
                 Duration.ofMillis(env.integer(DEADLINE_RESERVE_MILLIS, 5_000, 0, 600_000)),
                 // Clocks of the gateway and the function drift; a day covers any honest drift.
                 env.seconds(MAX_FUTURE_SKEW_SECONDS, Duration.ofMinutes(5), 0, 86_400),
+                // A month of quota plus a few days of queue backlog or redrive; up to a century for a
+                // system that wants no lower bound (billed_at starts at 1970 anyway).
+                Duration.ofDays(env.integer(MAX_BILLED_AT_AGE_DAYS, 35, 1, 36_500)),
                 // 10,000 is Lambda's largest batch.
                 env.integer(env.renamed(WHOLE_BATCH_MIN_SIZE, FAST_PATH_MIN_BATCH_SIZE), 2, 0, 10_000));
     }

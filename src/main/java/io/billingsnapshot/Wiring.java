@@ -77,7 +77,7 @@ public final class Wiring {
                 writer(config, outbox, deltaIds));
         return new BatchProcessor(connections, new MessageParser(), engine, new DeltaDelivery(relay, clock), relay,
                 metrics, clock, new BatchProcessor.Settings(config.deadlineReserve(), config.maxFutureSkew(),
-                        config.wholeBatchMinSize()));
+                        config.maxBilledAtAge(), config.wholeBatchMinSize()));
     }
 
     static Rerater rerater(Map<String, String> environment, Clock clock) {

@@ -12,13 +12,17 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The configuration as the wiring reads it: the log level first, and the switch between whole-batch
- * sets and sets of one, under its name and under its former one.
+ * The configuration as the wiring reads it: the log level first, the switch between whole-batch
+ * sets and sets of one under its name and under its former one, the oldest billedAt accepted (the
+ * database's own variables are DatabaseSettingsTest's).
  */
 class ConfigTest {
 
@@ -62,6 +66,24 @@ class ConfigTest {
                 .isInstanceOf(ConfigException.class).hasMessageStartingWith(EnvVars.FAST_PATH_MIN_BATCH_SIZE + " must be");
         assertThatThrownBy(() -> Config.fromEnvironment(environment(Map.of(EnvVars.WHOLE_BATCH_MIN_SIZE, "x"))))
                 .isInstanceOf(ConfigException.class).hasMessageStartingWith(EnvVars.WHOLE_BATCH_MIN_SIZE + " must be");
+    }
+
+    @Test
+    void aBilledAtMayBeThirtyFiveDaysOldByDefault() {
+        assertThat(Config.fromEnvironment(environment(Map.of())).maxBilledAtAge()).isEqualTo(Duration.ofDays(35));
+    }
+
+    @Test
+    void theOldestBilledAtIsConfiguredInDays() {
+        assertThat(Config.fromEnvironment(environment(Map.of(EnvVars.MAX_BILLED_AT_AGE_DAYS, "90"))).maxBilledAtAge())
+                .isEqualTo(Duration.ofDays(90));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "-1", "36501", "35d", "1.5"})
+    void aBadAgeIsRefusedWithAMessageNamingTheVariable(String value) {
+        assertThatThrownBy(() -> Config.fromEnvironment(environment(Map.of(EnvVars.MAX_BILLED_AT_AGE_DAYS, value))))
+                .isInstanceOf(ConfigException.class).hasMessageContaining(EnvVars.MAX_BILLED_AT_AGE_DAYS);
     }
 
     private static Map<String, String> environment(Map<String, String> extra) {

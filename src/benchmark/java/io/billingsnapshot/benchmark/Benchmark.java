@@ -217,7 +217,9 @@ public final class Benchmark {
     }
 
     private static Map<String, String> environment(TestDatabase.Db db, TestSqs sqs, String queue) {
-        return FunctionEnvironment.local(db, sqs, queue);
+        Map<String, String> env = FunctionEnvironment.local(db, sqs, queue);
+        env.putAll(Workload.DATED_WORKLOAD);
+        return env;
     }
 
     static Map<String, String> childEnvironment(TestDatabase.Db db, TestSqs sqs, String queue) {

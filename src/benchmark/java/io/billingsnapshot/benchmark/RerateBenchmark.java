@@ -94,6 +94,7 @@ public final class RerateBenchmark {
         Workload workload = Workload.seed(db, total);
         Map<String, String> env = FunctionEnvironment.local(db, sqs, queue);
         env.put("LOG_LEVEL", "ERROR");
+        env.putAll(Workload.DATED_WORKLOAD);
         AtomicLong publishNanos = new AtomicLong();
         DeltaPublisher timed = timed(new SqsDeltaPublisher(client, queue), publishNanos);
         try (CountingRelay relay = CountingRelay.start("localhost", URI.create(db.url().substring(5)).getPort(), delay);

@@ -13,4 +13,11 @@ public record Prices(double input, double output, Double cacheRead, Double cache
     public double effectiveCacheWrite() {
         return cacheWrite != null ? cacheWrite : input;
     }
+
+    /** Every price given is a finite number, zero or more: a price a request can be billed at. */
+    boolean valid() {
+        return Cost.chargeable(input) && Cost.chargeable(output)
+                && (cacheRead == null || Cost.chargeable(cacheRead))
+                && (cacheWrite == null || Cost.chargeable(cacheWrite));
+    }
 }

@@ -26,7 +26,6 @@ public final class SnapshotCalculator {
      * @param references the reconciled references, which replace the message's
      * @param catalog the model's catalog ({@link ModelCatalog#EMPTY} when it has none)
      * @param multipliers the upstream's, or {@link Multipliers#NONE} without an upstream
-     * @throws IllegalArgumentException when the prices yield a cost that is not a finite number
      */
     public static Snapshot compute(RequestCompletion message, References references, ModelCatalog catalog,
             Multipliers multipliers) {
@@ -46,9 +45,9 @@ public final class SnapshotCalculator {
      * an unbilled row's are the message's prompt tokens, from which billed input is derived.
      *
      * @return the row as priced now; empty when it cannot be priced again: a billed row whose price
-     *     no longer resolves (written unbilled it would need the message's prompt tokens, which the
-     *     row no longer holds), or an effective tier this service does not know
-     * @throws IllegalArgumentException when the prices yield a cost that is not a finite number
+     *     no longer resolves or can no longer be billed at (written unbilled it would need the
+     *     message's prompt tokens, which the row no longer holds, and it would refund the charge:
+     *     re-rating never un-bills), or an effective tier this service does not know
      */
     public static Optional<Snapshot> reprice(Snapshot stored, ModelCatalog catalog, Multipliers multipliers) {
         Optional<ServiceTier> tier = stored.effectiveServiceTier() == null
@@ -86,16 +85,20 @@ public final class SnapshotCalculator {
         if (resolution.price().isEmpty()) {
             return unbilled(request, catalog.catalogPrice(), UnbillableReason.PRICE_NOT_FOUND);
         }
-        return billed(request, resolution, multipliers, billedInput);
+        Prices prices = resolution.price().get().prices();
+        Optional<Cost> cost = Cost.of(prices, multipliers, billedInput, usage.completionTokens(),
+                usage.cacheReadTokens(), usage.cacheWriteTokens());
+        if (cost.isEmpty()) {
+            return unbilled(request, catalog.catalogPrice(), UnbillableReason.PRICE_INVALID);
+        }
+        return billed(request, resolution, multipliers, billedInput, cost.get());
     }
 
     private static Snapshot billed(Request request, PriceResolution resolution, Multipliers multipliers,
-            int billedInput) {
+            int billedInput, Cost cost) {
         ResolvedPrice price = resolution.price().orElseThrow();
         Prices prices = price.prices();
         Usage usage = request.usage();
-        Cost cost = Cost.of(prices, multipliers, billedInput, usage.completionTokens(),
-                usage.cacheReadTokens(), usage.cacheWriteTokens());
         return new Snapshot(request.requestLogId(), request.references(), request.model(),
                 request.requestedTier(), effectiveTier(request),
                 BillingStatus.BILLED, null,

@@ -44,6 +44,8 @@ public final class EnvVars {
     public static final String FAST_PATH_MIN_BATCH_SIZE = "FAST_PATH_MIN_BATCH_SIZE";
     /** Seconds a billedAt may lie ahead of the function's clock before the message is invalid. */
     public static final String MAX_FUTURE_SKEW_SECONDS = "MAX_FUTURE_SKEW_SECONDS";
+    /** Days a billedAt may lie behind the function's clock before the message is invalid: older is outside every quota window. */
+    public static final String MAX_BILLED_AT_AGE_DAYS = "MAX_BILLED_AT_AGE_DAYS";
 
     // Observability
     public static final String METRICS_NAMESPACE = "METRICS_NAMESPACE";

@@ -14,6 +14,8 @@ public final class LogEvent {
     public static final String BATCH_DONE = "batch_done";
     /** WARN, once per failed record: messageId, reason (a {@code FailureReason} wire name), detail. */
     public static final String RECORD_FAILED = "record_failed";
+    /** ERROR: a record without a messageId (only a direct invoke makes one): not written, not answered for. */
+    public static final String RECORD_WITHOUT_MESSAGE_ID = "record_without_message_id";
     /** INFO: a record older than its stored snapshot, acknowledged and not written. */
     public static final String STALE_MESSAGE = "stale_message";
     /** WARN: a record written with a reference column set NULL after a foreign-key violation. */

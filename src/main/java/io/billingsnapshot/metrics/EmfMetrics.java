@@ -1,6 +1,7 @@
 package io.billingsnapshot.metrics;
 
 import io.billingsnapshot.billing.ReferenceColumn;
+import io.billingsnapshot.billing.UnbillableReason;
 import io.billingsnapshot.logging.JsonLog;
 import io.billingsnapshot.logging.LogEvent;
 import io.billingsnapshot.logging.SuppressForbidden;
@@ -29,7 +30,9 @@ import software.amazon.cloudwatchlogs.emf.model.Unit;
  *       dimension set: no dimensions;</li>
  *   <li>one document per column that had FK retries, {@value Metric#FK_RETRIES} with the dimension
  *       sets {@code [Column]} and {@code []}: the library's dimension sets publish the one value
- *       both per column and as the total across columns.</li>
+ *       both per column and as the total across columns;</li>
+ *   <li>likewise one document per unbillable reason that had unbilled rows written,
+ *       {@value Metric#UNBILLED_REQUESTS} with the dimension sets {@code [Reason]} and {@code []}.</li>
  * </ul>
  * The library's default dimensions (LogGroup, ServiceName, ServiceType) are replaced, so the
  * alarms in template.yaml match on exactly these dimensions.
@@ -46,6 +49,7 @@ public final class EmfMetrics implements Metrics {
     private final AtomicLongArray counts = new AtomicLongArray(Metric.values().length);
     private final AtomicReferenceArray<Long> gauges = new AtomicReferenceArray<>(Gauge.values().length);
     private final AtomicLongArray fkRetries = new AtomicLongArray(ReferenceColumn.values().length);
+    private final AtomicLongArray unbilled = new AtomicLongArray(UnbillableReason.values().length);
     private final AtomicReference<Duration> batchDuration = new AtomicReference<>();
     private final AtomicBoolean flushed = new AtomicBoolean();
 
@@ -88,6 +92,11 @@ public final class EmfMetrics implements Metrics {
         fkRetries.incrementAndGet(column.ordinal());
     }
 
+    @Override
+    public void unbilled(UnbillableReason reason) {
+        unbilled.incrementAndGet(reason.ordinal());
+    }
+
     /** The invocation's duration; a second call replaces the first. */
     @Override
     public void batchDuration(Duration duration) {
@@ -109,7 +118,13 @@ public final class EmfMetrics implements Metrics {
             for (ReferenceColumn column : ReferenceColumn.values()) {
                 long retries = fkRetries.get(column.ordinal());
                 if (retries > 0) {
-                    writeFkRetries(now, column, retries);
+                    writeWithDimension(now, Metric.FK_RETRIES, Metric.COLUMN_DIMENSION, column.columnName(), retries);
+                }
+            }
+            for (UnbillableReason reason : UnbillableReason.values()) {
+                long rows = unbilled.get(reason.ordinal());
+                if (rows > 0) {
+                    writeWithDimension(now, Metric.UNBILLED_REQUESTS, Metric.REASON_DIMENSION, reason.wireName(), rows);
                 }
             }
         } catch (RuntimeException e) {
@@ -135,10 +150,11 @@ public final class EmfMetrics implements Metrics {
         document.flush();
     }
 
-    private void writeFkRetries(Instant now, ReferenceColumn column, long retries) {
+    /** One counter per dimension value and as the total across values: dimension sets {@code [dimension]} and {@code []}. */
+    private void writeWithDimension(Instant now, String metric, String dimension, String value, long count) {
         document(now)
-                .setDimensions(DimensionSet.of(Metric.COLUMN_DIMENSION, column.columnName()), new DimensionSet())
-                .putMetric(Metric.FK_RETRIES, (double) retries, Unit.COUNT)
+                .setDimensions(DimensionSet.of(dimension, value), new DimensionSet())
+                .putMetric(metric, (double) count, Unit.COUNT)
                 .flush();
     }
 

@@ -1,6 +1,7 @@
 package io.billingsnapshot.metrics;
 
 import io.billingsnapshot.billing.ReferenceColumn;
+import io.billingsnapshot.billing.UnbillableReason;
 import java.time.Duration;
 
 /**
@@ -27,6 +28,9 @@ public interface Metrics {
 
     /** One catch-FK-and-retry-with-NULL, by the column that was set NULL. */
     void fkRetry(ReferenceColumn column);
+
+    /** One unbilled row written (free usage), by why it is unbilled. */
+    void unbilled(UnbillableReason reason);
 
     void batchDuration(Duration duration);
 

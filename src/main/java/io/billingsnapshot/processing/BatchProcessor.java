@@ -41,7 +41,8 @@ public final class BatchProcessor {
     private static final JsonLog LOG = JsonLog.get(BatchProcessor.class);
 
     /** How the engine and its neighbours are tuned. */
-    public record Settings(Duration deadlineReserve, Duration maxFutureSkew, int wholeBatchMinSize) {
+    public record Settings(Duration deadlineReserve, Duration maxFutureSkew, Duration maxBilledAtAge,
+            int wholeBatchMinSize) {
     }
 
     private final DatabaseConnections connections;
@@ -82,8 +83,9 @@ public final class BatchProcessor {
         }
     }
 
-    private SQSBatchResponse process(List<SQSMessage> records, Instant start, TimeBudget budget) {
+    private SQSBatchResponse process(List<SQSMessage> event, Instant start, TimeBudget budget) {
         Metrics metrics = metricsPerInvocation.newInvocation();
+        List<SQSMessage> records = answerable(event, metrics);
         InvocationConnection connection = new InvocationConnection(connections);
         List<ParsedRecord> parsed = parse(records, start);
 
@@ -158,7 +160,7 @@ public final class BatchProcessor {
     private List<ParsedRecord> parse(List<SQSMessage> records, Instant now) {
         List<ParsedRecord> parsed = new ArrayList<>(records.size());
         for (int i = 0; i < records.size(); i++) {
-            parsed.add(ParsedRecord.parse(parser, i, records.get(i), now, settings.maxFutureSkew()));
+            parsed.add(ParsedRecord.parse(parser, i, records.get(i), now, settings));
         }
         return parsed;
     }
@@ -206,11 +208,34 @@ public final class BatchProcessor {
         return record.getAttributes() == null || !"1".equals(record.getAttributes().get("ApproximateReceiveCount"));
     }
 
+    /**
+     * The records this invocation can answer for: those with a messageId. SQS gives every message
+     * one, so a record without (only a direct invoke can make one) cannot be redelivered, and a
+     * failure could not be reported for it: a null or empty itemIdentifier makes Lambda fail the
+     * whole batch. So nothing is written for it, whatever it holds; it is logged and counted as an
+     * invalid message, and never appears in the response.
+     */
+    private static List<SQSMessage> answerable(List<SQSMessage> event, Metrics metrics) {
+        List<SQSMessage> records = new ArrayList<>(event.size());
+        for (int i = 0; i < event.size(); i++) {
+            SQSMessage record = event.get(i);
+            if (record.getMessageId() == null || record.getMessageId().isBlank()) {
+                metrics.increment(Metric.MESSAGES_PROCESSED);
+                metrics.increment(Metric.INVALID_MESSAGES);
+                LOG.error(LogEvent.RECORD_WITHOUT_MESSAGE_ID, null, "index", i, "eventSourceArn", record.getEventSourceArn());
+            } else {
+                records.add(record);
+            }
+        }
+        return records;
+    }
+
     /** Every counter of a record's outcome, in one place whatever the size of its set. */
     private static void count(Outcome outcome, Metrics metrics) {
         metrics.increment(Metric.MESSAGES_PROCESSED);
-        if (outcome instanceof Outcome.Written) {
+        if (outcome instanceof Outcome.Written written) {
             metrics.increment(Metric.SNAPSHOTS_WRITTEN);
+            written.unbilled().ifPresent(metrics::unbilled);
         } else if (outcome instanceof Outcome.Stale) {
             metrics.increment(Metric.STALE_MESSAGES);
         } else if (((Outcome.Failed) outcome).reason().invalidMessage()) {

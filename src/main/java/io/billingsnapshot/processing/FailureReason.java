@@ -11,6 +11,8 @@ public enum FailureReason implements WireName {
     INVALID_MESSAGE(true),
     /** {@code billedAt} lies further ahead of the function's clock than MAX_FUTURE_SKEW_SECONDS allows. */
     BILLED_AT_IN_FUTURE(true),
+    /** {@code billedAt} lies further behind the function's clock than MAX_BILLED_AT_AGE_DAYS allows. */
+    BILLED_AT_TOO_OLD(true),
     /** The gateway has not committed the request log (yet). */
     REQUEST_LOG_MISSING(false),
     /** On a FIFO source an earlier record of the same message group failed; this one was not processed. */
@@ -25,7 +27,7 @@ public enum FailureReason implements WireName {
     DATABASE_ERROR(false),
     /** Not stale, yet the database reports no row written (a trigger skipped it, a concurrent delete or insert). */
     NO_ROW_WRITTEN(false),
-    /** A bug or an absurd value (a price that yields no finite cost). */
+    /** A bug. */
     INTERNAL_ERROR(false),
     /** The record's delta is committed but SQS did not confirm it; it stays in the outbox. */
     DELTA_PUBLISH_FAILED(false);

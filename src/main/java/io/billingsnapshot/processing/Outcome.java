@@ -1,6 +1,7 @@
 package io.billingsnapshot.processing;
 
 import io.billingsnapshot.billing.QuotaDelta;
+import io.billingsnapshot.billing.UnbillableReason;
 import io.billingsnapshot.db.SqlStates;
 import io.billingsnapshot.time.Deadline;
 import io.billingsnapshot.write.SnapshotWriter;
@@ -10,8 +11,12 @@ import java.util.Optional;
 /** What happened to one record. */
 public sealed interface Outcome {
 
-    /** The snapshot was committed, with the delta it recorded in the outbox, if any. */
-    record Written(Optional<QuotaDelta> delta) implements Outcome {
+    /**
+     * The snapshot was committed, with the delta it recorded in the outbox, if any.
+     *
+     * @param unbilled why the row written is unbilled; empty for a billed row
+     */
+    record Written(Optional<QuotaDelta> delta, Optional<UnbillableReason> unbilled) implements Outcome {
     }
 
     /** Older than the stored snapshot: acknowledged, nothing written. */

@@ -4,8 +4,8 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
 import io.billingsnapshot.message.InvalidMessageException;
 import io.billingsnapshot.message.MessageParser;
 import io.billingsnapshot.message.RequestCompletion;
-import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 
 /**
@@ -17,13 +17,19 @@ record ParsedRecord(int index, SQSMessage record, Optional<RequestCompletion> me
 
     /**
      * @param now the function's clock when the batch started
-     * @param maxFutureSkew how far ahead of {@code now} a {@code billedAt} may be
+     * @param settings how far ahead of and behind {@code now} a {@code billedAt} may be
      */
-    static ParsedRecord parse(MessageParser parser, int index, SQSMessage record, Instant now, Duration maxFutureSkew) {
+    static ParsedRecord parse(MessageParser parser, int index, SQSMessage record, Instant now,
+            BatchProcessor.Settings settings) {
         try {
             RequestCompletion message = parser.parse(record.getBody(), Records.sentTimestamp(record, now));
-            if (message.billedAt().isAfter(now.plus(maxFutureSkew))) {
+            // At the microsecond, the precision billedAt was truncated to when parsed.
+            Instant clock = now.truncatedTo(ChronoUnit.MICROS);
+            if (message.billedAt().isAfter(clock.plus(settings.maxFutureSkew()))) {
                 return refused(index, record, FailureReason.BILLED_AT_IN_FUTURE.failure());
+            }
+            if (message.billedAt().isBefore(clock.minus(settings.maxBilledAtAge()))) {
+                return refused(index, record, FailureReason.BILLED_AT_TOO_OLD.failure());
             }
             return new ParsedRecord(index, record, Optional.of(message), Optional.empty());
         } catch (InvalidMessageException e) {

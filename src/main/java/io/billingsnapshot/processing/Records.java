@@ -8,13 +8,24 @@ import java.util.Optional;
 /** What we read from an SQS record's envelope. */
 final class Records {
 
+    /** SQS requires the name of a FIFO queue, hence the end of its ARN, to be this. */
+    private static final String FIFO_SUFFIX = ".fifo";
+
     private Records() {
     }
 
-    /** The FIFO message group; empty on a standard queue. */
-    static Optional<String> messageGroupId(SQSMessage record) {
+    /**
+     * The message group whose order must hold: only a FIFO queue's (its ARN ends in {@code .fifo}).
+     * A standard queue's records may carry {@code MessageGroupId} too (SQS fair queues put the
+     * tenant there), which orders nothing: empty then, as without a group.
+     */
+    static Optional<String> fifoGroup(SQSMessage record) {
+        String queueArn = record.getEventSourceArn();
         Map<String, String> attributes = record.getAttributes();
-        return attributes == null ? Optional.empty() : Optional.ofNullable(attributes.get("MessageGroupId"));
+        if (queueArn == null || !queueArn.endsWith(FIFO_SUFFIX) || attributes == null) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(attributes.get("MessageGroupId"));
     }
 
     /** When SQS received the message; the default {@code billedAt}. */

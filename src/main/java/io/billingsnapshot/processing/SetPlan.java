@@ -4,6 +4,7 @@ import io.billingsnapshot.billing.ModelCatalog;
 import io.billingsnapshot.billing.ReferenceColumn;
 import io.billingsnapshot.billing.Snapshot;
 import io.billingsnapshot.billing.SnapshotCalculator;
+import io.billingsnapshot.billing.UnbillableReason;
 import io.billingsnapshot.message.RequestCompletion;
 import io.billingsnapshot.store.RequestLogs.RequestRow;
 import io.billingsnapshot.write.SnapshotWriter;
@@ -17,9 +18,8 @@ import java.util.UUID;
  * What a set's transaction decides in memory between its reads and its writes. Pure.
  *
  * <p>Walks the set in batch order, as processing the records one by one would: a record blocked
- * by its FIFO group, refused by the parser, whose request log is missing, or whose prices yield no
- * finite cost fails (and blocks the later records of its group); every other one is priced into
- * the snapshot the write step gets.
+ * by its FIFO group, refused by the parser or whose request log is missing fails (and blocks the
+ * later records of its group); every other one is priced into the snapshot the write step gets.
  */
 final class SetPlan {
 
@@ -79,7 +79,8 @@ final class SetPlan {
         Outcome[] all = outcomes.clone();
         for (int k = 0; k < results.size(); k++) {
             SnapshotWriter.Result result = results.get(k);
-            all[plannedPositions.get(k)] = result.stale() ? new Outcome.Stale() : new Outcome.Written(result.delta());
+            all[plannedPositions.get(k)] = result.stale() ? new Outcome.Stale() : new Outcome.Written(result.delta(),
+                    UnbillableReason.fromWireName(planned.get(k).unbillableReason()));
         }
         return List.of(all);
     }

@@ -11,6 +11,7 @@ import io.billingsnapshot.write.SnapshotWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -48,7 +49,8 @@ public final class WriteEngine {
     List<Outcome> write(Connection c, List<ParsedRecord> set, FifoGroups groups, Optional<ReferenceColumn> nulled,
             Instant now, Deadline deadline) throws SQLException, SnapshotWriter.RowNotWritten, Deadline.OutOfTime {
         List<RequestCompletion> messages = set.stream().flatMap(r -> r.message().stream()).toList();
-        Set<UUID> ids = new TreeSet<>();
+        // The statements lock in PostgreSQL's id order themselves (ORDER BY): no order here.
+        Set<UUID> ids = new HashSet<>();
         messages.forEach(m -> ids.add(m.requestLogId()));
         Map<UUID, RequestRow> requests = ids.isEmpty()
                 ? Map.of() : requestLogs.lockWithParents(c, ids, deadline.remaining());

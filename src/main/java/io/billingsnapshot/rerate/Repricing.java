@@ -16,8 +16,8 @@ public sealed interface Repricing {
 
     /**
      * The row cannot be priced now and is left as it is: a billed row whose price no longer
-     * resolves (re-rating never un-bills), an effective tier this service does not know, or
-     * prices that yield no finite cost.
+     * resolves or is no longer one it can be billed at (re-rating never un-bills, so never
+     * refunds the charge for a price gone negative), or an effective tier this service does not know.
      */
     record Unresolved() implements Repricing {
     }
@@ -37,12 +37,7 @@ public sealed interface Repricing {
      * @param multipliers its upstream's multipliers now, {@link Multipliers#NONE} without an upstream
      */
     static Repricing of(Snapshot stored, ModelCatalog catalog, Multipliers multipliers) {
-        Optional<Snapshot> repriced;
-        try {
-            repriced = SnapshotCalculator.reprice(stored, catalog, multipliers);
-        } catch (IllegalArgumentException absurdPrices) {
-            return new Unresolved();
-        }
+        Optional<Snapshot> repriced = SnapshotCalculator.reprice(stored, catalog, multipliers);
         if (repriced.isEmpty()) {
             return new Unresolved();
         }

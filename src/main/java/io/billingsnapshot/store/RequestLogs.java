@@ -32,20 +32,14 @@ public final class RequestLogs {
      * waits for our commit. KEY SHARE does not conflict with the cascade's updates of request
      * logs, nor with other invocations' KEY SHARE. Parent ids come from the locked parents, so
      * only rows that exist until commit are referenced.
+     *
+     * The statement is the function of migration V4: a row lock needs UPDATE privilege on the
+     * table, which the billing role must not have on the gateway's tables; the function takes
+     * the locks with its owner's rights and the role may only execute it.
      */
     static final String LOCK_WITH_PARENTS = """
-            WITH r AS (SELECT id, api_key_id, upstream_id, user_id FROM request_logs
-                       WHERE id = ANY (?) ORDER BY id FOR KEY SHARE),
-                 k AS (SELECT id FROM api_keys WHERE id IN (SELECT api_key_id FROM r) ORDER BY id FOR KEY SHARE),
-                 u AS (SELECT id, billing_input_multiplier, billing_output_multiplier FROM upstreams
-                       WHERE id IN (SELECT upstream_id FROM r) ORDER BY id FOR KEY SHARE),
-                 s AS (SELECT id FROM users WHERE id IN (SELECT user_id FROM r) ORDER BY id FOR KEY SHARE)
-            SELECT r.id, k.id AS api_key_id, u.id AS upstream_id, s.id AS user_id,
-                   u.billing_input_multiplier, u.billing_output_multiplier
-            FROM r
-            LEFT JOIN k ON k.id = r.api_key_id
-            LEFT JOIN u ON u.id = r.upstream_id
-            LEFT JOIN s ON s.id = r.user_id""";
+            SELECT id, api_key_id, upstream_id, user_id, billing_input_multiplier, billing_output_multiplier
+            FROM billing_snapshot_lock_request_logs(?)""";
 
     /** The request logs that exist among {@code ids}, locked with their parents until the transaction ends. */
     public Map<UUID, RequestRow> lockWithParents(Connection c, Collection<UUID> ids, Duration timeout)

@@ -33,19 +33,43 @@ public final class SnapshotRows {
             ORDER BY request_log_id
             FOR UPDATE""";
 
-    /**
-     * One row per request, zipped from one array per column. A conflicting row is replaced only
-     * when it is one the caller locked and not newer: a row another transaction inserted after
-     * our locking read is left alone. RETURNING reports what the database wrote, after any
-     * trigger: a row a trigger skipped is not there.
+    /*
+     * One row per request, zipped from one array per column, in two parts. New rows (requests
+     * whose stored row the caller did not lock) are inserted first, in id order like every lock,
+     * and a row another transaction committed after our locking read is left alone without being
+     * locked or waited for (DO NOTHING). Then the locked rows are replaced unless newer; we hold
+     * their locks, so this part never waits. Thus a transaction waits on others only while it
+     * locks (ordered by id) or inserts (ordered by id) and never once it has changed a row that
+     * exists, so overlapping invocations wait for each other and never deadlock (docs/design.md
+     * §8). Data-modifying CTEs run as the outer query reads them: inserted, then replaced.
+     * RETURNING reports what the database wrote, after any trigger: a row a trigger skipped, or
+     * one left alone, is not there.
      */
-    static final String UPSERT = "INSERT INTO request_billing_snapshots (" + SnapshotColumns.names()
-            + ", created_at)\nSELECT incoming.*, ?::timestamptz\nFROM unnest(" + SnapshotColumns.arrayParameters()
-            + ") AS incoming\nON CONFLICT (request_log_id) DO UPDATE SET " + SnapshotColumns.updateAll() + """
-
-            WHERE request_billing_snapshots.billed_at <= EXCLUDED.billed_at
-              AND request_billing_snapshots.request_log_id = ANY (?)
-            RETURNING\s""" + QUOTA_COLUMNS;
+    static final String UPSERT = """
+            WITH incoming AS (
+                SELECT i.*, ?::timestamptz AS created_at, i.request_log_id = ANY (?) AS locked
+                FROM unnest(:arrays) AS i(:columns)
+            ),
+            inserted AS (
+                INSERT INTO request_billing_snapshots (:columns, created_at)
+                SELECT :columns, created_at FROM incoming WHERE NOT locked ORDER BY request_log_id
+                ON CONFLICT (request_log_id) DO NOTHING
+                RETURNING :quota
+            ),
+            replaced AS (
+                INSERT INTO request_billing_snapshots (:columns, created_at)
+                SELECT :columns, created_at FROM incoming WHERE locked
+                ON CONFLICT (request_log_id) DO UPDATE SET :updates
+                WHERE request_billing_snapshots.billed_at <= EXCLUDED.billed_at
+                RETURNING :quota
+            )
+            SELECT * FROM inserted
+            UNION ALL
+            SELECT * FROM replaced"""
+            .replace(":arrays", SnapshotColumns.arrayParameters())
+            .replace(":columns", SnapshotColumns.names())
+            .replace(":updates", SnapshotColumns.updateAll())
+            .replace(":quota", QUOTA_COLUMNS);
 
     /** The stored rows of these requests, locked until the transaction ends; waits at most {@code timeout}. */
     public Map<UUID, BilledAmount> lockPrevious(Connection c, Collection<UUID> ids, Duration timeout)
@@ -58,11 +82,13 @@ public final class SnapshotRows {
     }
 
     /**
-     * Inserts each row, or replaces the locked row of its request unless that one is newer.
+     * Inserts the row of each request the caller did not lock, or replaces the locked row of its
+     * request unless that one is newer.
      *
-     * @param rows at most one per request
+     * @param rows at most one per request, in any order
      * @param locked the requests whose stored row the caller holds locked
-     * @return the rows written, as the database reports them, by request
+     * @return the rows written, as the database reports them, by request; a request whose row
+     *     another transaction committed after the caller's locking read is not among them
      */
     public Map<UUID, BilledAmount> upsert(Connection c, List<Snapshot> rows, Collection<UUID> locked, Instant now,
             Duration timeout) throws SQLException {
@@ -70,10 +96,10 @@ public final class SnapshotRows {
             StatementTimeout.set(ps, timeout);
             int i = 0;
             Jdbc.setInstant(ps, ++i, now);
+            Jdbc.setUuids(c, ps, ++i, locked);
             for (SnapshotColumns.Column column : SnapshotColumns.ALL) {
                 ps.setArray(++i, c.createArrayOf(column.sqlType(), SnapshotColumns.values(column, rows)));
             }
-            Jdbc.setUuids(c, ps, ++i, locked);
             return readAmounts(ps);
         }
     }

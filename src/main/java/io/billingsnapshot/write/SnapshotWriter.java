@@ -12,7 +12,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -82,9 +81,8 @@ public final class SnapshotWriter {
         if (winners.isEmpty()) {
             return List.of(results);
         }
-        // In id order, like the locks: two sets inserting the same new requests wait, never deadlock.
-        List<Snapshot> toWrite = winners.values().stream().map(planned::get)
-                .sorted(Comparator.comparing(Snapshot::requestLogId)).toList();
+        // The upsert inserts in PostgreSQL's id order, the order of every lock.
+        List<Snapshot> toWrite = winners.values().stream().map(planned::get).toList();
         Map<UUID, BilledAmount> written = rows.upsert(c, toWrite, previous.keySet(), now, deadline.remaining());
         if (!written.keySet().equals(winners.keySet())) {
             throw new RowNotWritten(winners.keySet().stream().filter(id -> !written.containsKey(id))

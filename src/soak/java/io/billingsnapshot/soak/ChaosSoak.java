@@ -63,7 +63,7 @@ final class ChaosSoak {
         System.out.println("Chaos soak starting: " + settings.describe());
         Random random = new Random(settings.seed());
         TestDatabase.Db db = TestDatabase.server().createDatabase();
-        ChaosWorkload workload = ChaosWorkload.generate(settings, random);
+        ChaosWorkload workload = ChaosWorkload.generate(settings, random, startedAt);
         GatewaySeed.insert(db, workload);
 
         try (TestSqs sourceServer = TestSqs.start(); TestSqs deltaServer = TestSqs.start();

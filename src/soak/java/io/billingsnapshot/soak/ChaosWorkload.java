@@ -1,6 +1,8 @@
 package io.billingsnapshot.soak;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -26,7 +28,8 @@ record ChaosWorkload(
         List<PlannedMessage> messages,
         Counts counts) {
 
-    static final Instant FIRST_BILLED_AT = Instant.parse("2026-11-01T00:00:00Z");
+    /** Requests are billed this far apart, their versions a second apart: 14,000 requests span under two days. */
+    private static final Duration SPACING = Duration.ofSeconds(10);
     private static final int FIFO_GROUPS = 48;
     /** gpt-4o and claude-sonnet-4 are priced (see GatewaySeed); the third model has no price at all. */
     private static final List<String> MODELS = List.of("gpt-4o", "gpt-4o", "claude-sonnet-4", "mystery-model-7b");
@@ -47,8 +50,13 @@ record ChaosWorkload(
     record Version(Instant billedAt, int completionTokens) {
     }
 
-    static ChaosWorkload generate(ChaosSettings settings, Random random) {
+    /**
+     * @param now the soak's start: the requests are billed in the time just before it, well within
+     *     MAX_BILLED_AT_AGE_DAYS of the function's clock whenever the soak runs
+     */
+    static ChaosWorkload generate(ChaosSettings settings, Random random, Instant now) {
         int n = settings.requestLogs();
+        Instant firstBilledAt = now.truncatedTo(ChronoUnit.SECONDS).minus(SPACING.multipliedBy(n + 360L));
         List<UUID> users = ids(Math.max(2, n / 50), random);
         List<UUID> keys = ids(Math.max(4, n / 5), random);
         Map<UUID, Double> upstreams = new HashMap<>();
@@ -71,7 +79,7 @@ record ChaosWorkload(
             int versions = random.nextDouble() < settings.versionRate() ? 2 + random.nextInt(2) : 1;
             extraVersions += versions - 1;
             for (int v = 0; v < versions; v++) {
-                Instant billedAt = FIRST_BILLED_AT.plusSeconds(60L * i + v);
+                Instant billedAt = firstBilledAt.plus(SPACING.multipliedBy(i)).plusSeconds(v);
                 boolean noUsage = random.nextInt(12) == 0;
                 int completion = noUsage ? 0 : random.nextInt(20_000);
                 newest.put(request.requestLogId(), new Version(billedAt, completion));

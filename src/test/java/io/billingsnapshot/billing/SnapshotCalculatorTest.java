@@ -1,7 +1,6 @@
 package io.billingsnapshot.billing;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.billingsnapshot.message.RequestCompletion;
 import io.billingsnapshot.message.ServiceTier;
@@ -10,7 +9,11 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class SnapshotCalculatorTest {
 
@@ -264,12 +267,64 @@ class SnapshotCalculatorTest {
     }
 
     @Test
-    void absurdPricesThatOverflowTheCostFailInsteadOfStoringInfinity() {
-        RequestCompletion message = message("mistral-large", usage(MAX, 0, 0, 0, 0));
+    void aFreeModelIsBilledAtZero() {
+        Snapshot s = SnapshotCalculator.compute(message("free-model", usage(1_000, 500, 0, 200, 100)), RECONCILED,
+                flatCatalog(new Prices(0, 0, 0.0, null)), new Multipliers(0, 1));
 
-        assertThatThrownBy(() -> SnapshotCalculator.compute(message, RECONCILED,
-                flatCatalog(new Prices(Double.MAX_VALUE, 0, null, null)), Multipliers.NONE))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a finite number");
+        assertThat(s.billingStatus()).isEqualTo(BillingStatus.BILLED);
+        assertThat(s.finalCost()).isEqualTo(0.0);
+        assertThat(s.cacheReadCost()).isEqualTo(0.0);
+    }
+
+    // ---- prices that cannot be billed at: unbilled, price_invalid ----
+
+    static Stream<Arguments> invalidPricesAndMultipliers() {
+        double nan = Double.NaN;
+        double inf = Double.POSITIVE_INFINITY;
+        return Stream.of(
+                Arguments.of("negative output price", new Prices(2, -20, null, null), Multipliers.NONE),
+                Arguments.of("negative input price", new Prices(-2, 8, null, null), Multipliers.NONE),
+                Arguments.of("negative cache-read price, no cache tokens", new Prices(2, 8, -0.5, null), Multipliers.NONE),
+                Arguments.of("negative cache-write price, no cache tokens", new Prices(2, 8, null, -1.0), Multipliers.NONE),
+                Arguments.of("NaN price", new Prices(nan, 8, null, null), Multipliers.NONE),
+                Arguments.of("infinite price", new Prices(2, inf, null, null), Multipliers.NONE),
+                Arguments.of("negative infinite cache price", new Prices(2, 8, -inf, null), Multipliers.NONE),
+                Arguments.of("negative input multiplier", STANDARD, new Multipliers(-1, 1)),
+                Arguments.of("negative output multiplier", STANDARD, new Multipliers(1, -0.5)),
+                Arguments.of("NaN multiplier", STANDARD, new Multipliers(nan, 1)),
+                Arguments.of("infinite multiplier", STANDARD, new Multipliers(1, inf)),
+                Arguments.of("finite prices whose cost overflows", new Prices(Double.MAX_VALUE, 0, null, null),
+                        Multipliers.NONE),
+                Arguments.of("an overflow times a zero multiplier (NaN)", new Prices(0, Double.MAX_VALUE, null, null),
+                        new Multipliers(1, 0)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("invalidPricesAndMultipliers")
+    void pricesOrMultipliersThatCannotBeBilledAtGiveAnUnbilledRowWithNoCost(String why, Prices prices,
+            Multipliers multipliers) {
+        RequestCompletion message = message("gpt-4o", usage(MAX, MAX, 0, 0, 0));
+
+        Snapshot s = SnapshotCalculator.compute(message, RECONCILED, flatCatalog(prices), multipliers);
+
+        assertThat(s.billingStatus()).isEqualTo(BillingStatus.UNBILLED);
+        assertThat(s.unbillableReason()).isEqualTo("price_invalid");
+        assertNothingPriced(s);
+        assertThat(s.promptTokens()).as("the message's prompt tokens, as every unbilled row").isEqualTo(MAX);
+        assertThat(s.modelMaxInputTokens()).isEqualTo(200_000);
+    }
+
+    @Test
+    void aNegativeTierRulePriceIsInvalidEvenWhenTheCatalogRowIsFine() {
+        ModelCatalog catalog = new ModelCatalog(
+                List.of(new TierRule(100_000, "long context", new Prices(-6, 30, null, null))), List.of(),
+                Optional.empty(), Optional.of(new CatalogPrice(STANDARD, null, null, null, null, 200_000, 64_000)));
+
+        Snapshot s = SnapshotCalculator.compute(message("claude-sonnet-4", usage(150_000, 100, 0, 0, 0)), RECONCILED,
+                catalog, Multipliers.NONE);
+
+        assertThat(s.unbillableReason()).isEqualTo("price_invalid");
+        assertThat(s.finalCost()).isNull();
     }
 
     // ---- unbilled rows ----

@@ -116,7 +116,8 @@ class SnapshotRepricingTest {
         int billedBoth = 0;
         int billedNow = 0;
         int unresolved = 0;
-        for (int i = 0; i < 20_000; i++) {
+        int invalid = 0;
+        for (int i = 0; i < 30_000; i++) {
             RequestCompletion message = randomMessage(random);
             References references = random.nextBoolean() ? REFERENCES : References.NONE;
             Multipliers then = randomMultipliers(random);
@@ -128,6 +129,7 @@ class SnapshotRepricingTest {
             Snapshot writtenNow = SnapshotCalculator.compute(message, references, after, now);
             Optional<Snapshot> repriced = SnapshotCalculator.reprice(stored, after, now);
 
+            invalid += "price_invalid".equals(writtenNow.unbillableReason()) ? 1 : 0;
             boolean wasBilled = stored.billingStatus() == BillingStatus.BILLED;
             boolean isBilled = writtenNow.billingStatus() == BillingStatus.BILLED;
             if (wasBilled && !isBilled) {
@@ -145,6 +147,7 @@ class SnapshotRepricingTest {
         assertThat(billedBoth).isGreaterThan(1_000);
         assertThat(billedNow).isGreaterThan(1_000);
         assertThat(unresolved).isGreaterThan(1_000);
+        assertThat(invalid).isGreaterThan(1_000);
     }
 
     private static final String[] MODELS = {"gpt-4o", "claude-sonnet-4", "gemini-2.5-pro", "llama-3", " ", null};
@@ -165,7 +168,7 @@ class SnapshotRepricingTest {
     }
 
     private static Multipliers randomMultipliers(Random random) {
-        double[] values = {1, 0.5, 1.25, 0.3333333333};
+        double[] values = {1, 0.5, 1.25, 0.3333333333, 1, 0.5, 1.25, 0.3333333333, 0, -1};
         return new Multipliers(values[random.nextInt(values.length)], values[random.nextInt(values.length)]);
     }
 
@@ -189,7 +192,7 @@ class SnapshotRepricingTest {
     }
 
     private static Prices prices(Random random) {
-        double[] values = {0.15, 2, 2.5, 3, 15, 0.0000123};
+        double[] values = {0.15, 2, 2.5, 3, 15, 0.0000123, 0.15, 2, 2.5, 3, 15, 0.0000123, 0, -20, Double.NaN};
         return new Prices(values[random.nextInt(values.length)], values[random.nextInt(values.length)],
                 random.nextBoolean() ? null : values[random.nextInt(values.length)],
                 random.nextBoolean() ? null : values[random.nextInt(values.length)]);

@@ -7,6 +7,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 
 /**
@@ -21,8 +23,6 @@ final class LocalRerateDemo {
     private static final String HANDLER = RerateHandler.class.getName() + "::handleRequest";
     private static final String MODEL = "gpt-5-preview";
     private static final String REQUEST = "cccccccc-0000-4000-8000-000000000007";
-    private static final String REQUEST_ARGS = "{\"from\": \"2026-11-30T00:00:00Z\", \"to\": \"2026-12-01T00:00:00Z\","
-            + " \"models\": [\"" + MODEL + "\"], \"onlyUnbilled\": true";
     /** The re-rate function's Timeout in template.yaml. */
     private static final Duration TIMEOUT = Duration.ofMinutes(15);
 
@@ -30,6 +30,11 @@ final class LocalRerateDemo {
     }
 
     static void run(LocalDeployment local, Path jar) throws Exception {
+        // Like the events, the demo's message carries no date: it is billed when it runs, and the
+        // re-rate range is the day up to now.
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        String requestArgs = "{\"from\": \"" + now.minus(Duration.ofDays(1)) + "\", \"to\": \""
+                + now.plus(Duration.ofMinutes(5)) + "\", \"models\": [\"" + MODEL + "\"], \"onlyUnbilled\": true";
         System.out.printf(Locale.ROOT, "%n== re-rating: a request for %s, used before its price reached the catalog%n", MODEL);
         local.db.execute("""
                 INSERT INTO request_logs (id, api_key_id, user_id, upstream_id, model) VALUES
@@ -38,10 +43,9 @@ final class LocalRerateDemo {
         String body = String.format(Locale.ROOT,
                 "{\\\"requestLogId\\\":\\\"%s\\\",\\\"model\\\":\\\"%s\\\",\\\"effectiveServiceTier\\\":\\\"standard\\\",",
                 REQUEST, MODEL)
-                + "\\\"usage\\\":{\\\"promptTokens\\\":2000,\\\"completionTokens\\\":500},"
-                + "\\\"billedAt\\\":\\\"2026-11-30T10:30:00Z\\\"}";
+                + "\\\"usage\\\":{\\\"promptTokens\\\":2000,\\\"completionTokens\\\":500}}";
         local.function.invoke(String.format(Locale.ROOT, """
-                {"Records": [{"messageId": "rerate-demo", "body": "%s", "attributes": {"SentTimestamp": "1795953600000"},
+                {"Records": [{"messageId": "rerate-demo", "body": "%s", "attributes": {},
                   "eventSource": "aws:sqs", "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:request-completions"}]}"""
                 , body), Duration.ofSeconds(30));
         printRow(local.db);
@@ -51,15 +55,15 @@ final class LocalRerateDemo {
         local.db.execute("""
                 INSERT INTO billing_model_prices (model, input_price_per_million, output_price_per_million, source,
                     is_active, synced_at)
-                VALUES (?, 1.25, 10, 'litellm', true, '2026-12-01T00:00:00Z')""", MODEL);
+                VALUES (?, 1.25, 10, 'litellm', true, now())""", MODEL);
         System.out.printf(Locale.ROOT, "%n== its price lands: $1.25 in, $10 out per million; upstream …000002 bills 1.5x in, 1.2x out%n");
         try (PackagedFunction rerate = PackagedFunction.start(jar, local.environment, HANDLER)) {
-            System.out.printf(Locale.ROOT, "%n== dry run: %s}%n", REQUEST_ARGS);
-            System.out.println(rerate.invoke(REQUEST_ARGS + "}", TIMEOUT));
+            System.out.printf(Locale.ROOT, "%n== dry run: %s}%n", requestArgs);
+            System.out.println(rerate.invoke(requestArgs + "}", TIMEOUT));
             printRow(local.db);
 
-            System.out.printf(Locale.ROOT, "%n== run: %s, \"dryRun\": false}%n", REQUEST_ARGS);
-            System.out.println(rerate.invoke(REQUEST_ARGS + ", \"dryRun\": false}", TIMEOUT));
+            System.out.printf(Locale.ROOT, "%n== run: %s, \"dryRun\": false}%n", requestArgs);
+            System.out.println(rerate.invoke(requestArgs + ", \"dryRun\": false}", TIMEOUT));
             printRow(local.db);
         }
         System.out.printf(Locale.ROOT, "%n== the correcting quota delta%n");

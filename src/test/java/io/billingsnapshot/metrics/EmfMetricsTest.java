@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.billingsnapshot.billing.ReferenceColumn;
+import io.billingsnapshot.billing.UnbillableReason;
 import io.billingsnapshot.config.ConfigException;
 import io.billingsnapshot.logging.JsonLog;
 import io.billingsnapshot.metrics.EmfOutput.Datum;
@@ -105,6 +106,39 @@ class EmfMetricsTest {
                 .filteredOn(datum -> datum.dimensions().containsKey("Column"))
                 .extracting(datum -> datum.dimensions().get("Column"))
                 .containsExactlyInAnyOrder("api_key_id", "upstream_id", "user_id");
+    }
+
+    @Test
+    void unbilledRequestsCarryTheReasonDimensionAndATotalWithoutDimensions() {
+        Metrics metrics = factory.newInvocation();
+        metrics.unbilled(UnbillableReason.PRICE_NOT_FOUND);
+        metrics.unbilled(UnbillableReason.PRICE_NOT_FOUND);
+        metrics.unbilled(UnbillableReason.MODEL_MISSING);
+
+        metrics.flush();
+
+        assertThat(EmfOutput.data(output()))
+                .filteredOn(datum -> datum.name().equals(Metric.UNBILLED_REQUESTS))
+                .extracting(Datum::namespace, Datum::unit, Datum::dimensions, Datum::value)
+                .containsExactlyInAnyOrder(
+                        tuple("Billing/Test", "Count", Map.of("Reason", "price_not_found"), 2.0),
+                        tuple("Billing/Test", "Count", Map.of(), 2.0),
+                        tuple("Billing/Test", "Count", Map.of("Reason", "model_missing"), 1.0),
+                        tuple("Billing/Test", "Count", Map.of(), 1.0));
+        assertThat(EmfOutput.documents(output())).hasSize(3);
+    }
+
+    @Test
+    void everyUnbillableReasonIsEmittedUnderItsWireName() {
+        Metrics metrics = factory.newInvocation();
+        Arrays.stream(UnbillableReason.values()).forEach(metrics::unbilled);
+
+        metrics.flush();
+
+        assertThat(EmfOutput.data(output()))
+                .filteredOn(datum -> datum.dimensions().containsKey(Metric.REASON_DIMENSION))
+                .extracting(datum -> datum.dimensions().get(Metric.REASON_DIMENSION))
+                .containsExactlyInAnyOrder("model_missing", "usage_missing", "price_not_found", "price_invalid");
     }
 
     @Test

@@ -105,7 +105,8 @@ class FailureIsolationTest {
     void everyRecordFailsWhenTheDatabaseIsUnreachable() {
         Map<String, String> env = new HashMap<>(fixture.environment());
         env.put("DB_URL", "jdbc:postgresql://127.0.0.1:1/nowhere");
-        var handler = fixture.functions.billing(env, fixture.sqs.client(), () -> fixture.metrics, Clock.systemUTC()).handler();
+        var handler = fixture.functions.billing(env, fixture.sqs.client(), () -> fixture.metrics,
+                BillingFixture.ticking()).handler();
 
         SQSBatchResponse response = handler.handleRequest(event(
                 record("a", fixture.request().body(BILLED_AT)), record("b", fixture.request().body(BILLED_AT))), null);

@@ -32,7 +32,7 @@ class WholeBatchDeadlineTest {
         fixture = new BillingFixture();
         Map<String, String> env = Granularity.WHOLE_BATCH.environment(fixture.environment());
         env.put("DEADLINE_RESERVE_MILLIS", "200");
-        function = fixture.functions.billing(env, fixture.sqs.client(), () -> fixture.metrics, Clock.systemUTC());
+        function = fixture.functions.billing(env, fixture.sqs.client(), () -> fixture.metrics, BillingFixture.ticking());
     }
 
     @AfterEach

@@ -2,6 +2,7 @@ package io.billingsnapshot.reliability;
 
 import static io.billingsnapshot.testing.BillingFixture.failedIds;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.within;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
@@ -23,6 +24,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.NullAndEmptySource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Malformed bodies mixed into real batches of good ones, delivered in the event shape Lambda
@@ -96,39 +100,30 @@ class BadInputInGoodBatchesTest {
     }
 
     /**
-     * Lambda fails the whole batch when an itemIdentifier is null or empty, which loses
-     * nothing: every record comes back and the written ones are idempotent. Leaving a failed
-     * record out of the response would lose it.
+     * Lambda fails the whole batch when an itemIdentifier is null or empty, so a failure id is
+     * never either. SQS gives every message an id: a record without one comes from a direct
+     * invoke, nothing can redeliver it alone, and nothing is written for it, good body or bad.
+     * The other records are answered for as always.
      */
-    @Test
-    void aFailedRecordWithoutMessageIdFailsTheWholeBatchAndTheRedeliveryWritesNothingTwice() {
+    @ParameterizedTest(name = "messageId {0}")
+    @NullAndEmptySource
+    @ValueSource(strings = " ")
+    void aRecordWithoutMessageIdIsNeverWrittenNorReportedAndTheOthersAreAnsweredFor(String messageId) {
         GoodMessage first = new GoodMessage("good-1", ledger.request(), 3_000, 1_000);
+        GoodMessage withoutId = new GoodMessage(messageId, ledger.request(), 4_000, 1_000);
         GoodMessage second = new GoodMessage("good-2", ledger.request(), 5_000, 2_000);
-        List<SqsRecord> batch = List.of(first.standard(), SqsRecord.standard(null, "{not json"), second.standard());
+        List<SqsRecord> batch = List.of(first.standard(), withoutId.standard(), SqsRecord.standard(messageId, "{not json"),
+                SqsRecord.standard("bad", "{not json"), second.standard());
 
         SQSBatchResponse response = handler.handleRequest(SqsEvents.of(batch), null);
 
-        assertThat(response.getBatchItemFailures()).singleElement()
-                .satisfies(f -> assertThat(f.getItemIdentifier()).isNullOrEmpty());
-        List<QuotaDelta> published = fixture.drainDeltas();
-
-        SQSBatchResponse redelivery = handler.handleRequest(
-                SqsEvents.of(batch.stream().map(SqsRecord::redelivered).toList()), null);
-
-        assertThat(redelivery.getBatchItemFailures()).singleElement()
-                .satisfies(f -> assertThat(f.getItemIdentifier()).isNullOrEmpty());
-        published.addAll(fixture.drainDeltas());
-        assertGoodMessagesWrittenAndPublishedOnce(List.of(first, second), published);
-    }
-
-    @Test
-    void aGoodRecordWithoutMessageIdIsWrittenAndNotReportedFailed() {
-        GoodMessage message = new GoodMessage(null, ledger.request(), 3_000, 1_000);
-
-        SQSBatchResponse response = handler.handleRequest(SqsEvents.of(message.standard()), null);
-
-        assertThat(response.getBatchItemFailures()).isEmpty();
-        assertGoodMessagesWrittenAndPublishedOnce(List.of(message));
+        assertThat(failedIds(response)).containsExactly("bad");
+        assertThat(ledger.snapshots(withoutId.request().requestLogId())).isZero();
+        assertGoodMessagesWrittenAndPublishedOnce(List.of(first, second));
+        assertThat(logs.events("record_without_message_id")).extracting(line -> line.get("index"), line -> line.get("level"))
+                .containsExactly(tuple("1", "ERROR"), tuple("2", "ERROR"));
+        assertThat(fixture.metrics.counted(Metric.INVALID_MESSAGES)).isEqualTo(3);
+        assertThat(fixture.metrics.counted(Metric.MESSAGES_PROCESSED)).isEqualTo(5);
     }
 
     @Test

@@ -115,7 +115,7 @@ class FifoGroupFailureTest {
             assertThat(deadLetters).as(context).extracting(SqsRecord::messageId)
                     .containsExactlyInAnyOrderElementsOf(FifoPlan.behindAnInvalidRecord(batch));
             List<SqsRecord> redrive = deadLetters.stream().filter(r -> FifoPlan.kindOf(batch, r) != Kind.INVALID)
-                    .map(r -> new SqsRecord(r.messageId(), r.body(), r.groupId(), 1)).toList();
+                    .map(SqsRecord::firstDelivery).toList();
             assertThat(Redelivery.untilDrained(handler, redrive, 3)).as(context).isEmpty();
             assertWritten(batch, FifoPlan.ids(batch, kind -> kind != Kind.INVALID));
             assertPublishedOnce(batch, FifoPlan.ids(batch, kind -> kind == Kind.GOOD || kind == Kind.LOG_MISSING),

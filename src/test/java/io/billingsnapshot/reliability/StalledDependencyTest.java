@@ -48,7 +48,7 @@ class StalledDependencyTest {
     private static final Duration RESERVE = Duration.ofMillis(4_200);
     private static final Duration PLENTY = Duration.ofMinutes(5);
 
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock = BillingFixture.ticking();
     private BillingFixture fixture;
     private Ledger ledger;
     private final HandlerFactory functions = new HandlerFactory();

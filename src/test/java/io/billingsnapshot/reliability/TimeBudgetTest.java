@@ -38,7 +38,7 @@ class TimeBudgetTest {
     private static final Duration RESERVE = Duration.ofMillis(1_500);
     private static final Duration PLENTY = Duration.ofMinutes(5);
 
-    private final MutableClock clock = new MutableClock(Instant.now());
+    private final MutableClock clock = new MutableClock(BillingFixture.NOW);
     private BillingFixture fixture;
     private Ledger ledger;
     private BillingSnapshotHandler handler;

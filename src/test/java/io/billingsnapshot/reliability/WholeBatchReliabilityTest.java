@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import io.billingsnapshot.BillingSnapshotHandler;
 import io.billingsnapshot.billing.QuotaDelta;
 import io.billingsnapshot.config.EnvVars;
+import io.billingsnapshot.testing.BillingFixture;
 import io.billingsnapshot.testing.FakeLambdaContext;
 import io.billingsnapshot.testing.HandlerFactory;
 import io.billingsnapshot.testing.RecordingMetrics;
@@ -41,7 +42,7 @@ class WholeBatchReliabilityTest {
     @RegisterExtension
     final RestartablePostgres postgres = new RestartablePostgres();
 
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock = BillingFixture.ticking();
     private final RecordingMetrics metrics = new RecordingMetrics();
     private TestDatabase.Db db;
     private Ledger ledger;

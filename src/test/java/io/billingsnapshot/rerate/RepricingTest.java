@@ -84,8 +84,29 @@ class RepricingTest {
     }
 
     @Test
+    void aBilledRowWhosePriceTurnedNegativeIsUnresolvedSoItsChargeIsNeverRefunded() {
+        assertThat(Repricing.of(stored(flat(2, 8)), flat(2, -20), Multipliers.NONE))
+                .isInstanceOf(Repricing.Unresolved.class);
+        assertThat(Repricing.of(stored(flat(2, 8)), flat(2, 8), new Multipliers(1, -1)))
+                .isInstanceOf(Repricing.Unresolved.class);
+        assertThat(Repricing.of(stored(flat(2, 8)), flat(Double.NaN, 8), Multipliers.NONE))
+                .isInstanceOf(Repricing.Unresolved.class);
+    }
+
+    @Test
     void pricesThatYieldNoFiniteCostAreUnresolved() {
         assertThat(Repricing.of(stored(flat(2, 8)), flat(Double.MAX_VALUE, 8), new Multipliers(1e10, 1)))
                 .isInstanceOf(Repricing.Unresolved.class);
+    }
+
+    @Test
+    void anUnbilledRowWhosePriceArrivedInvalidIsRewrittenWithThatReasonAndStillCostsNothing() {
+        Repricing repricing = Repricing.of(stored(ModelCatalog.EMPTY), flat(2, -20), Multipliers.NONE);
+
+        Repricing.Rewrite rewrite = (Repricing.Rewrite) repricing;
+        assertThat(rewrite.row().billingStatus()).isEqualTo(BillingStatus.UNBILLED);
+        assertThat(rewrite.row().unbillableReason()).isEqualTo("price_invalid");
+        assertThat(rewrite.row().finalCost()).isNull();
+        assertThat(rewrite.billedNow()).isFalse();
     }
 }

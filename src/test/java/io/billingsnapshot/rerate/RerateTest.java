@@ -154,6 +154,33 @@ class RerateTest {
     }
 
     @Test
+    void aBilledRowWhosePriceTurnedNegativeIsLeftAsItIsAndItsChargeIsNotRefunded() {
+        Request billed = send(BillingFixture.MODEL, "2026-11-30T10:00:00Z");
+        Request multiplied = send(BillingFixture.MODEL, "2026-11-30T10:01:00Z");
+        Request unpriced = send(NEW_MODEL, "2026-11-30T10:02:00Z");
+        drain();
+        price(billing, BillingFixture.MODEL, 2, -20); // a broken sync
+        price(billing, NEW_MODEL, 1, -4);
+        billing.db.execute("UPDATE upstreams SET billing_input_multiplier = -1 WHERE id = ?", multiplied.upstreamId());
+        List<Map<String, Object>> before = fixture.snapshotTable();
+
+        Map<String, Object> run = RerateFixture.invoke(rerate, "{" + DAY + ", \"dryRun\": false}");
+
+        assertThat(run).containsEntry("examined", 3L).containsEntry("unresolved", 2L).containsEntry("billedNow", 0L)
+                .containsEntry("adjustments", List.of());
+        List<Map<String, Object>> after = fixture.snapshotTable();
+        assertThat(after.stream().filter(row -> !unpriced.requestLogId().equals(row.get("request_log_id"))))
+                .as("both billed rows untouched").containsExactlyInAnyOrderElementsOf(before.stream()
+                        .filter(row -> !unpriced.requestLogId().equals(row.get("request_log_id"))).toList());
+        assertThat(billing.snapshotColumn(billed.requestLogId(), "final_cost")).isEqualTo(10.0);
+        // The unbilled row now says why it is still free; it charges nothing either way.
+        assertThat(run).containsEntry("changed", 1L);
+        assertThat(billing.snapshotColumn(unpriced.requestLogId(), "unbillable_reason")).isEqualTo("price_invalid");
+        assertThat(drain()).isEmpty();
+        assertThat(fixture.outboxRows()).isZero();
+    }
+
+    @Test
     void aSecondRunOverAnUnchangedCatalogChangesAndPublishesNothing() {
         send(NEW_MODEL, "2026-11-30T09:00:00Z");
         send(BillingFixture.MODEL, "2026-11-30T10:00:00Z");

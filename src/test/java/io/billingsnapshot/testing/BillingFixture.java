@@ -4,9 +4,11 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import io.billingsnapshot.BillingSnapshotHandler;
 import io.billingsnapshot.billing.QuotaDelta;
+import io.billingsnapshot.metrics.MetricsFactory;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -61,13 +63,28 @@ public final class BillingFixture implements AutoCloseable, AfterEachCallback {
         return env;
     }
 
+    /**
+     * The fixtures' time, {@link #NOW}, ticking at the real pace: for tests that measure real
+     * durations (deadlines, stalls) and send messages dated like every other fixture, so that
+     * their dates stay within MAX_BILLED_AT_AGE_DAYS of the function's clock whenever they run.
+     */
+    public static Clock ticking() {
+        Clock system = Clock.systemUTC();
+        return Clock.offset(system, Duration.between(system.instant(), NOW));
+    }
+
     /** A handler as Lambda would build it, on its own connection, with a fixed clock. */
     public BillingSnapshotHandler handler() {
         return handler(Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
     public BillingSnapshotHandler handler(Clock clock) {
-        return functions.billing(environment(), sqs.client(), () -> metrics, clock).handler();
+        return handler(clock, () -> metrics);
+    }
+
+    /** A handler whose metrics go to {@code metricsFactory} (EMF to a captured stream, say). */
+    public BillingSnapshotHandler handler(Clock clock, MetricsFactory metricsFactory) {
+        return functions.billing(environment(), sqs.client(), metricsFactory, clock).handler();
     }
 
     public UUID insert(String table) {
@@ -85,10 +102,14 @@ public final class BillingFixture implements AutoCloseable, AfterEachCallback {
 
     /** A request log with a fresh user, API key and upstream (multipliers 1). */
     public Request request() {
+        return request(UUID.randomUUID());
+    }
+
+    /** The same, with this id: where the order of ids matters. */
+    public Request request(UUID log) {
         UUID user = insert("users");
         UUID key = insert("api_keys");
         UUID upstream = upstream(1, 1);
-        UUID log = UUID.randomUUID();
         db.execute("INSERT INTO request_logs (id, api_key_id, user_id, upstream_id, model) VALUES (?, ?, ?, ?, ?)",
                 log, key, user, upstream, MODEL);
         return new Request(log, key, upstream, user);

@@ -121,10 +121,16 @@ public final class RandomWorld {
         }
         models.add("unlisted-" + name);
         if (chance(0.05)) {
-            String absurd = "absurd-" + name; // costs overflow to infinity: the record fails as internal_error
+            String absurd = "absurd-" + name; // costs overflow to infinity: unbilled, price_invalid
             sql("INSERT INTO billing_manual_price_overrides (model, input_price_per_million, output_price_per_million)"
                     + " VALUES (?, 1.7e308, 1.7e308)", absurd);
             models.add(absurd);
+        }
+        if (chance(0.05)) {
+            String negative = "negative-" + name; // a credit, were it billed: unbilled, price_invalid
+            sql("INSERT INTO billing_manual_price_overrides (model, input_price_per_million, output_price_per_million)"
+                    + " VALUES (?, 2, -20)", negative);
+            models.add(negative);
         }
         for (int i = 2 + random.nextInt(7); i > 0; i--) {
             requestLog();

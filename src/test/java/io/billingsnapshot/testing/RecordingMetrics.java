@@ -1,6 +1,7 @@
 package io.billingsnapshot.testing;
 
 import io.billingsnapshot.billing.ReferenceColumn;
+import io.billingsnapshot.billing.UnbillableReason;
 import io.billingsnapshot.metrics.Gauge;
 import io.billingsnapshot.metrics.Metric;
 import io.billingsnapshot.metrics.Metrics;
@@ -23,6 +24,7 @@ public final class RecordingMetrics implements Metrics {
     private final Map<Metric, Long> counts = new EnumMap<>(Metric.class);
     private final Map<Gauge, Long> gauges = new EnumMap<>(Gauge.class);
     private final Map<ReferenceColumn, Long> fkRetries = new EnumMap<>(ReferenceColumn.class);
+    private final Map<UnbillableReason, Long> unbilled = new EnumMap<>(UnbillableReason.class);
     private final List<Duration> batchDurations = new ArrayList<>();
     private int flushes;
     private boolean recordedAfterFlush;
@@ -48,6 +50,12 @@ public final class RecordingMetrics implements Metrics {
     public synchronized void fkRetry(ReferenceColumn column) {
         noteRecording();
         fkRetries.merge(column, 1L, Long::sum);
+    }
+
+    @Override
+    public synchronized void unbilled(UnbillableReason reason) {
+        noteRecording();
+        unbilled.merge(reason, 1L, Long::sum);
     }
 
     @Override
@@ -86,6 +94,11 @@ public final class RecordingMetrics implements Metrics {
         return fkRetries.values().stream().mapToLong(Long::longValue).sum();
     }
 
+    /** The unbilled rows written, by reason; only the reasons that had some. */
+    public synchronized Map<UnbillableReason, Long> unbilled() {
+        return Map.copyOf(unbilled);
+    }
+
     /** The last batch duration recorded. */
     public synchronized Optional<Duration> batchDuration() {
         return batchDurations.isEmpty() ? Optional.empty() : Optional.of(batchDurations.get(batchDurations.size() - 1));
@@ -106,7 +119,8 @@ public final class RecordingMetrics implements Metrics {
 
     @Override
     public synchronized String toString() {
-        return "RecordingMetrics" + counts + " gauges=" + gauges + " fkRetries=" + fkRetries + " flushes=" + flushes;
+        return "RecordingMetrics" + counts + " gauges=" + gauges + " fkRetries=" + fkRetries + " unbilled=" + unbilled
+                + " flushes=" + flushes;
     }
 
     /** Hands out a fresh {@link RecordingMetrics} per invocation and keeps them all. */

@@ -59,13 +59,15 @@ public final class SqsEvents {
         attributes.put("ApproximateFirstReceiveTimestamp", sent);
         if (record.groupId() != null) {
             attributes.put("MessageGroupId", record.groupId());
+        }
+        if (record.fifoQueue()) {
             attributes.put("SequenceNumber", Long.toString(sequence));
             attributes.put("MessageDeduplicationId", String.valueOf(record.messageId()));
         }
         r.putObject("messageAttributes");
         r.put("md5OfBody", "00000000000000000000000000000000");
         r.put("eventSource", "aws:sqs");
-        r.put("eventSourceARN", record.groupId() == null ? QUEUE_ARN : QUEUE_ARN + ".fifo");
+        r.put("eventSourceARN", record.fifoQueue() ? QUEUE_ARN + ".fifo" : QUEUE_ARN);
         r.put("awsRegion", "us-east-1");
         return r;
     }

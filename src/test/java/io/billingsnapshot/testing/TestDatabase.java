@@ -34,7 +34,8 @@ public final class TestDatabase {
     public static final List<String> MIGRATIONS = List.of(
             "/db/migration/V1__quota_delta_outbox.sql",
             "/db/migration/V2__outbox_quarantine.sql",
-            "/db/migration/V3__outbox_bounded_sweep.sql");
+            "/db/migration/V3__outbox_bounded_sweep.sql",
+            "/db/migration/V4__lock_request_logs.sql");
 
     /** The server settings of both the container and the embedded server: durability off, room for soak tests. */
     private static final Map<String, String> SERVER_SETTINGS = Map.of(

@@ -24,10 +24,10 @@ class WireNameTest {
         assertThat(wireNames(Adjustment.Scope.values())).containsExactly("api_key", "upstream");
         assertThat(wireNames(BillingStatus.values())).containsExactly("billed", "unbilled");
         assertThat(wireNames(UnbillableReason.values()))
-                .containsExactly("model_missing", "usage_missing", "price_not_found");
+                .containsExactly("model_missing", "usage_missing", "price_not_found", "price_invalid");
         assertThat(wireNames(ServiceTier.values())).containsExactly("standard", "fast", "unknown");
         assertThat(wireNames(FailureReason.values())).containsExactly("invalid_message", "billed_at_in_future",
-                "request_log_missing", "earlier_message_in_group_failed", "deadline_reached", "database_unavailable",
+                "billed_at_too_old", "request_log_missing", "earlier_message_in_group_failed", "deadline_reached", "database_unavailable",
                 "database_connection_lost", "database_error", "no_row_written", "internal_error",
                 "delta_publish_failed");
         assertThat(Stream.of(SslMode.values()).map(SslMode::value))
