@@ -54,7 +54,7 @@ class PackagedSnapStartIT {
 
             assertThat(PackagedFunction.failedMessageIds(response)).isEmpty();
             assertThat(rows(local, "request_billing_snapshots")).isEqualTo(6);
-            assertThat(local.sqs.drain(local.deltaQueueUrl)).hasSize(5);
+            assertThat(local.sqs.drainDeltas(local.deltaQueueUrl)).hasSize(5);
         }
     }
 
