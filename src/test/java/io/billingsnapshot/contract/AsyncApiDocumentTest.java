@@ -6,9 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.billingsnapshot.billing.Adjustment;
 import io.billingsnapshot.billing.QuotaDelta;
+import io.billingsnapshot.config.EnvVars;
 import io.billingsnapshot.message.RequestCompletion;
 import io.billingsnapshot.message.ServiceTier;
 import io.billingsnapshot.message.Usage;
+import io.billingsnapshot.processing.FailureReason;
 import io.billingsnapshot.testing.ContractSchema;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -119,10 +121,11 @@ class AsyncApiDocumentTest {
         String completion = ASYNCAPI.at("/components/messages/requestCompletion/description").asText();
         String deltas = ASYNCAPI.at("/components/messages/quotaDeltas/description").asText();
 
-        assertThat(completion).contains("`SentTimestamp`", "`MessageGroupId`", "`MAX_FUTURE_SKEW_SECONDS`",
-                "`MAX_BILLED_AT_AGE_DAYS`");
+        assertThat(completion).contains("`SentTimestamp`", "`MessageGroupId`", "`" + EnvVars.MAX_FUTURE_SKEW_SECONDS + "`",
+                "`" + EnvVars.MAX_BILLED_AT_AGE_DAYS + "`", "`" + FailureReason.BILLED_AT_IN_FUTURE.wireName() + "`",
+                "`" + FailureReason.BILLED_AT_TOO_OLD.wireName() + "`");
         assertThat(deltas).contains("`MessageGroupId`", "`MessageDeduplicationId`", "docs/design.md §6",
-                "`QUOTA_DELTA_MAX_MESSAGE_BYTES`");
+                "`" + EnvVars.QUOTA_DELTA_MAX_MESSAGE_BYTES + "`");
     }
 
     private static void assertOperation(String name, String action, String channel, String message) {
