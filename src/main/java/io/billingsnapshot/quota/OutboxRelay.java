@@ -1,8 +1,9 @@
 package io.billingsnapshot.quota;
 
 import io.billingsnapshot.billing.QuotaDelta;
-import io.billingsnapshot.time.TimeBudget;
 import io.billingsnapshot.logging.JsonLog;
+import io.billingsnapshot.logging.LogEvent;
+import io.billingsnapshot.time.TimeBudget;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -122,7 +123,7 @@ public final class OutboxRelay {
     }
 
     private static void logQuarantined(UUID deltaId, Outbox.QuarantineReason reason, String why) {
-        LOG.error("delta_quarantined", null, "deltaId", deltaId, "reason", reason.value(), "detail", why);
+        LOG.error(LogEvent.DELTA_QUARANTINED, null, "deltaId", deltaId, "reason", reason.value(), "detail", why);
     }
 
     /**

@@ -2,6 +2,7 @@ package io.billingsnapshot.quota;
 
 import io.billingsnapshot.billing.QuotaDelta;
 import io.billingsnapshot.logging.JsonLog;
+import io.billingsnapshot.logging.LogEvent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -137,7 +138,7 @@ public final class SqsDeltaPublisher implements DeltaPublisher {
         try {
             return call.get();
         } catch (ExecutionException e) {
-            LOG.error("delta_publish_failed", e.getCause());
+            LOG.error(LogEvent.DELTA_PUBLISH_FAILED, e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -147,7 +148,7 @@ public final class SqsDeltaPublisher implements DeltaPublisher {
     private List<Sent> sendBatch(List<DeltaMessage> messages, long endNanos) {
         Duration left = Duration.ofNanos(endNanos - System.nanoTime());
         if (left.compareTo(MIN_CALL) < 0) {
-            LOG.warn("delta_publish_skipped", "reason", "no_time_left", "deltas", deltaCount(messages));
+            LOG.warn(LogEvent.DELTA_PUBLISH_SKIPPED, "reason", "no_time_left", "deltas", deltaCount(messages));
             return failed(messages);
         }
         try {
@@ -158,13 +159,13 @@ public final class SqsDeltaPublisher implements DeltaPublisher {
                 DeltaMessage message = messages.get(Integer.parseInt(failed.id()));
                 List<UUID> ids = message.deltaIds();
                 // A message of one delta names it; a larger one is narrowed down if SQS refused it.
-                LOG.warn("delta_publish_rejected", "deltaId", ids.size() == 1 ? ids.get(0) : null, "deltas", ids.size(),
+                LOG.warn(LogEvent.DELTA_PUBLISH_REJECTED, "deltaId", ids.size() == 1 ? ids.get(0) : null, "deltas", ids.size(),
                         "code", failed.code(), "senderFault", failed.senderFault());
                 sent.add(new Sent(message, isRefusal(failed) ? Outcome.REFUSED : Outcome.FAILED));
             }
             return sent;
         } catch (SdkException e) {
-            LOG.error("delta_publish_failed", e, "deltas", deltaCount(messages), "timeLeftMs", left.toMillis());
+            LOG.error(LogEvent.DELTA_PUBLISH_FAILED, e, "deltas", deltaCount(messages), "timeLeftMs", left.toMillis());
             return failed(messages);
         }
     }

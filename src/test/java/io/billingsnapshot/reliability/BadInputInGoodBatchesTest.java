@@ -120,7 +120,7 @@ class BadInputInGoodBatchesTest {
         assertThat(failedIds(response)).containsExactly("bad");
         assertThat(ledger.snapshots(withoutId.request().requestLogId())).isZero();
         assertGoodMessagesWrittenAndPublishedOnce(List.of(first, second));
-        assertThat(logs.events("record_without_message_id")).extracting(line -> line.get("index"), line -> line.get("level"))
+        assertThat(logs.events(LogEvent.RECORD_WITHOUT_MESSAGE_ID)).extracting(line -> line.get("index"), line -> line.get("level"))
                 .containsExactly(tuple("1", "ERROR"), tuple("2", "ERROR"));
         assertThat(fixture.metrics.counted(Metric.INVALID_MESSAGES)).isEqualTo(3);
         assertThat(fixture.metrics.counted(Metric.MESSAGES_PROCESSED)).isEqualTo(5);

@@ -86,7 +86,7 @@ class PoisonDeltaTest {
 
         assertThat(fixture.drainDeltas()).containsExactly(good);
         assertThat(quarantineReason(unknown)).isEqualTo("unreadable_payload");
-        assertThat(logs.events("delta_quarantined")).singleElement().satisfies(line -> assertThat(line)
+        assertThat(logs.events(LogEvent.DELTA_QUARANTINED)).singleElement().satisfies(line -> assertThat(line)
                 .containsEntry("deltaId", unknown.toString()).containsEntry("detail", "unknown scope 'organisation'"));
     }
 
