@@ -117,6 +117,18 @@ class TemplateAlarmsTest {
                 .string(properties.get("Threshold"))).isEqualTo("25");
     }
 
+    @Test
+    void aPriceTheFunctionRefusesToBillAlarmsAtOnce() {
+        String alarm = alarmOn(new MetricId(NAMESPACE, Metric.UNBILLED_REQUESTS,
+                Map.of(Metric.REASON_DIMENSION, UnbillableReason.PRICE_INVALID.wireName())));
+        Map<String, Object> properties = TEMPLATE.properties(alarm);
+
+        assertThat(properties).containsEntry("Statistic", "Sum").containsEntry("TreatMissingData", "notBreaching")
+                .containsEntry("ComparisonOperator", "GreaterThanThreshold");
+        assertThat(STACK.string(properties.get("Threshold"))).as("a negative price is a broken sync, never normal")
+                .isEqualTo("0");
+    }
+
     /** The one alarm watching {@code metric}. */
     private static String alarmOn(MetricId metric) {
         List<String> watching = TEMPLATE.resourcesOfType("AWS::CloudWatch::Alarm").stream()
