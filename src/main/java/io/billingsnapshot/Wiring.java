@@ -64,7 +64,8 @@ public final class Wiring {
     public static Billing snapStart(Config config, DatabaseConnections connections, SqsDeltaPublisher publisher,
             MetricsFactory metrics, Clock clock, Supplier<UUID> deltaIds, Context<Resource> checkpoints) {
         BatchProcessor processor = create(config, connections, publisher, metrics, clock, deltaIds);
-        SnapStartPriming priming = new SnapStartPriming(processor, publisher, config.metricsNamespace(), clock);
+        SnapStartPriming priming = new SnapStartPriming(processor, connections, publisher, config.metricsNamespace(),
+                clock);
         checkpoints.register(priming);
         return new Billing(processor, Optional.of(priming));
     }

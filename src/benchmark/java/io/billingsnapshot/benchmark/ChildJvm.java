@@ -13,6 +13,12 @@ import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
+import java.net.InetAddress;
+import java.net.Proxy;
+import java.net.ProxySelector;
+import java.net.ServerSocket;
+import java.net.SocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,7 +50,7 @@ public final class ChildJvm {
             records.add(Workload.record(body));
         }
         switch (args[0]) {
-            case "restore" -> restore(records, Integer.parseInt(args[2]), Boolean.parseBoolean(args[3]));
+            case "restore" -> restore(records, Integer.parseInt(args[2]), ColdStart.Priming.valueOf(args[3]));
             case "heap" -> {
                 SQSEvent event = new SQSEvent();
                 event.setRecords(records);
@@ -65,17 +71,20 @@ public final class ChildJvm {
     }
 
     /**
-     * A SnapStart execution environment, simulated: the handler's init; with {@code primed}, what
-     * Lambda's runtime client then does for a SnapStart function (every registered CRaC hook before
-     * the snapshot, then after the restore, through the runtime client's own CRaC context, on which
-     * org.crac is routed by Lambda's JVM flag); then batches of {@code size} records one after the
+     * A SnapStart execution environment, simulated: the handler's init; when primed, what Lambda's
+     * runtime client then does for a SnapStart function (every registered CRaC hook before the
+     * snapshot, then after the restore, through the runtime client's own CRaC context, on which
+     * org.crac is routed by Lambda's JVM flag), with the database out of reach during the hooks
+     * for {@link ColdStart.Priming#NO_DATABASE}; then batches of {@code size} records one after the
      * other. The first is the restore's first batch; the median of the others but the last is a warm
      * batch. Without priming the hooks are not called: the snapshot of an init that primed nothing.
      * Primed, the hooks run once more at the end (closing the connection) before the last batch: a
      * warm JVM on a new connection, the floor of a first batch. The function's log lines are kept,
      * to tell how long the first batch took to open its connection.
      */
-    private static void restore(List<SQSEvent.SQSMessage> records, int size, boolean primed) throws Exception {
+    private static void restore(List<SQSEvent.SQSMessage> records, int size, ColdStart.Priming priming)
+            throws Exception {
+        boolean primed = priming.primed();
         // The runtime client's native part, loaded by Lambda before the init: its CRaC context clears the DNS cache through it.
         com.amazonaws.services.lambda.runtime.api.client.runtimeapi.JniHelper.load();
         ByteArrayOutputStream log = new ByteArrayOutputStream();
@@ -84,10 +93,17 @@ public final class ChildJvm {
         BillingSnapshotHandler handler = new BillingSnapshotHandler();
         long constructed = System.nanoTime();
         if (primed) {
+            ProxySelector direct = ProxySelector.getDefault();
+            if (priming == ColdStart.Priming.NO_DATABASE) {
+                ProxySelector.setDefault(new RefusedPort(databasePort()));
+            }
             com.amazonaws.services.lambda.crac.Core.getGlobalContext().beforeCheckpoint(null);
+            ProxySelector.setDefault(direct);
             com.amazonaws.services.lambda.crac.Core.getGlobalContext().afterRestore(null);
         }
         long ready = System.nanoTime();
+        String hooksLog = log.toString(StandardCharsets.UTF_8);
+        checkPriming(priming, hooksLog);
         List<SQSEvent> batches = new ArrayList<>();
         for (int from = 0; from + size <= records.size(); from += size) {
             SQSEvent batch = new SQSEvent();
@@ -102,7 +118,8 @@ public final class ChildJvm {
             failed += handler.handleRequest(batches.get(b), null).getBatchItemFailures().size();
             nanos[b] = System.nanoTime() - began;
         }
-        Matcher connect = CONNECT_MS.matcher(log.toString(StandardCharsets.UTF_8));
+        // The first batch's connection: priming's, if it connected, was closed before the snapshot.
+        Matcher connect = CONNECT_MS.matcher(log.toString(StandardCharsets.UTF_8).substring(hooksLog.length()));
         long reconnected = -1;
         if (primed) {
             // The floor of a first batch: the JVM warm, the connection new (the hook discards it).
@@ -116,6 +133,53 @@ public final class ChildJvm {
                 + " firstNanos=" + (long) nanos[0] + " connectMs=" + (connect.find() ? connect.group(1) : "-1")
                 + " warmNanos=" + (long) Benchmark.median(Arrays.copyOfRange(nanos, 1, nanos.length))
                 + " reconnectedNanos=" + reconnected + " failed=" + failed);
+    }
+
+    /** The priming measured is the one asked for: its log line says whether it reached the database. */
+    private static void checkPriming(ColdStart.Priming priming, String log) {
+        if (!priming.primed()) {
+            return;
+        }
+        Matcher primed = Pattern.compile("\"event\":\"" + Pattern.quote(LogEvent.SNAPSTART_PRIMED)
+                + "\".*?\"databaseStatements\":(\\d+)").matcher(log);
+        if (!primed.find() || Integer.parseInt(primed.group(1)) > 0 != (priming == ColdStart.Priming.DATABASE)) {
+            throw new IllegalStateException("priming " + priming + " did not go as asked:\n" + log);
+        }
+    }
+
+    private static int databasePort() {
+        Matcher port = Pattern.compile("//[^/:]+:(\\d+)/").matcher(System.getenv("DB_URL"));
+        if (!port.find()) {
+            throw new IllegalStateException("no port in DB_URL " + System.getenv("DB_URL"));
+        }
+        return Integer.parseInt(port.group(1));
+    }
+
+    /**
+     * A database out of reach, for this JVM only: its sockets to the database's port go through a
+     * SOCKS proxy at a port where nothing listens, so each connection is refused at once, as by a
+     * database that is down; every other connection goes direct.
+     */
+    private static final class RefusedPort extends ProxySelector {
+        private final int port;
+        private final Proxy nowhere;
+
+        RefusedPort(int port) throws IOException {
+            this.port = port;
+            try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                nowhere = new Proxy(Proxy.Type.SOCKS, closed.getLocalSocketAddress());
+            }
+        }
+
+        @Override
+        public List<Proxy> select(URI uri) {
+            return List.of(uri.getPort() == port ? nowhere : Proxy.NO_PROXY);
+        }
+
+        @Override
+        public void connectFailed(URI uri, SocketAddress address, IOException e) {
+            // refused, as intended
+        }
     }
 
     /** The RESULT line of a child and how long it took from launching the JVM to printing it. */

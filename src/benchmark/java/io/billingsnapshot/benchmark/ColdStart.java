@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -20,10 +21,13 @@ import java.util.regex.Pattern;
  * and batch size, fresh JVMs with Lambda's JVM flags build the handler as Lambda does (its public
  * no-arg constructor, from environment variables), then, primed, run the CRaC hooks as Lambda's
  * runtime client does around the snapshot, and process batches one after the other. The
- * unprimed side skips the hooks: the snapshot of an init without priming. Three figures per JVM:
- * init (construction to ready, the hooks included), the first batch, a warm batch (the median of
- * the later ones); primed JVMs add a batch on a new connection, the floor of a first batch. Each
- * cell is the median of {@link #RUNS} JVMs, primed and unprimed interleaved.
+ * unprimed side skips the hooks: the snapshot of an init without priming. Priming runs twice
+ * over: with the database reachable during the hooks (as on Lambda, whose init runs in the
+ * function's VPC), and with it out of reach (its connection refused), where only the code that
+ * needs no server is primed. Three figures per JVM: init (construction to ready, the hooks
+ * included), the first batch, a warm batch (the median of the later ones); primed JVMs add a
+ * batch on a new connection, the floor of a first batch. Each cell is the median of
+ * {@link #RUNS} JVMs, the three kinds interleaved.
  *
  * <p>Run by the benchmark, or alone: {@code ./mvnw -q test-compile exec:exec@benchmark-coldstart}.
  */
@@ -34,7 +38,7 @@ final class ColdStart {
     /** Batches after the first, whose median is the warm batch. */
     static final int WARM_BATCHES = 10;
     /** Request logs one measurement uses, per JDK. */
-    static final int REQUEST_LOGS = RUNS * 2 * (2 + WARM_BATCHES) * (SIZES[0] + SIZES[1]);
+    static final int REQUEST_LOGS = RUNS * Priming.values().length * (2 + WARM_BATCHES) * (SIZES[0] + SIZES[1]);
     /** Where these machines keep the JDK of the java25 runtime; -Dbenchmark.jdk25=<java home> elsewhere. */
     private static final String JDK25 = System.getProperty("benchmark.jdk25", "/usr/lib/jvm/temurin-25-jdk-amd64");
 
@@ -53,8 +57,23 @@ final class ColdStart {
     record Jvm(String label, String java, List<String> flags) {
     }
 
-    /** One cell: a JVM, a batch size, primed or not. */
-    record Cell(String jvm, int size, boolean primed) {
+    /** What ran before the snapshot: nothing, priming with the database out of reach, or priming with it. */
+    enum Priming {
+        NONE("none"), NO_DATABASE("no db"), DATABASE("with db");
+
+        final String label;
+
+        Priming(String label) {
+            this.label = label;
+        }
+
+        boolean primed() {
+            return this != NONE;
+        }
+    }
+
+    /** One cell: a JVM, a batch size, its priming. */
+    record Cell(String jvm, int size, Priming priming) {
     }
 
     /**
@@ -103,22 +122,22 @@ final class ColdStart {
         for (Jvm jvm : jvms) {
             System.out.println("Measuring the first batch after a SnapStart restore, " + jvm.label() + " ...");
             for (int size : SIZES) {
-                Map<Boolean, List<double[]>> runs = Map.of(false, new ArrayList<>(), true, new ArrayList<>());
+                Map<Priming, List<double[]>> runs = new EnumMap<>(Priming.class);
                 for (int run = 0; run < RUNS; run++) {
-                    for (boolean primed : new boolean[] {false, true}) {
+                    for (Priming priming : Priming.values()) {
                         Path bodies = Files.createTempFile("benchmark-restore", ".txt");
                         Files.write(bodies, workload.nextBodies((2 + WARM_BATCHES) * size), StandardCharsets.UTF_8);
                         String result = ChildJvm.run(jvm.java(), jvm.flags(), environment, "restore",
-                                bodies.toString(), Integer.toString(size), Boolean.toString(primed)).result();
+                                bodies.toString(), Integer.toString(size), priming.name()).result();
                         Files.delete(bodies);
-                        runs.get(primed).add(parse(result));
+                        runs.computeIfAbsent(priming, p -> new ArrayList<>()).add(parse(result));
                     }
                 }
-                for (boolean primed : new boolean[] {false, true}) {
-                    Figures cell = median(runs.get(primed));
-                    figures.put(new Cell(jvm.label(), size, primed), cell);
-                    System.out.printf(Locale.ROOT, "  %3d records, %-8s init %,6.0f ms, first batch %,7.1f ms, warm %,6.1f ms%n",
-                            size, primed ? "primed" : "unprimed", cell.initMs(), cell.firstMs(), cell.warmMs());
+                for (Priming priming : Priming.values()) {
+                    Figures cell = median(runs.get(priming));
+                    figures.put(new Cell(jvm.label(), size, priming), cell);
+                    System.out.printf(Locale.ROOT, "  %3d records, priming %-7s init %,6.0f ms, first batch %,7.1f ms, warm %,6.1f ms%n",
+                            size, priming.label, cell.initMs(), cell.firstMs(), cell.warmMs());
                 }
             }
         }
@@ -152,13 +171,14 @@ final class ColdStart {
                 + " where the runtime stops at the client compiler)");
         for (Jvm jvm : jvms) {
             System.out.println(jvm.label());
-            System.out.println("  batch  priming |  init ms  (hooks)  first batch ms  (connect)  warm batch ms  first/warm"
+            System.out.println("  batch  priming  |  init ms  (hooks)  first batch ms  (connect)  warm batch ms  first/warm"
                     + "  new connection ms  failed");
             for (int size : SIZES) {
-                for (boolean primed : new boolean[] {false, true}) {
-                    Figures f = figures.get(new Cell(jvm.label(), size, primed));
-                    System.out.printf(Locale.ROOT, "  %5d  %-7s |  %,7.0f  %7s  %,14.1f  %9s  %,13.1f  %9.1fx  %17s  %6d%n",
-                            size, primed ? "primed" : "none", f.initMs(),
+                for (Priming priming : Priming.values()) {
+                    Figures f = figures.get(new Cell(jvm.label(), size, priming));
+                    boolean primed = priming.primed();
+                    System.out.printf(Locale.ROOT, "  %5d  %-7s  |  %,7.0f  %7s  %,14.1f  %9s  %,13.1f  %9.1fx  %17s  %6d%n",
+                            size, priming.label, f.initMs(),
                             primed ? String.format(Locale.ROOT, "(%,.0f)", f.hooksMs()) : "", f.firstMs(),
                             String.format(Locale.ROOT, "(%.0f)", f.connectMs()), f.warmMs(), f.firstOverWarm(),
                             primed ? String.format(Locale.ROOT, "%,.1f (%.1fx)", f.reconnectedMs(), f.reconnectedMs() / f.warmMs())
@@ -166,6 +186,8 @@ final class ColdStart {
                 }
             }
         }
+        System.out.println("priming: none; no db, the database out of reach during the hooks; with db, reachable (as on"
+                + " Lambda, whose init runs in the function's VPC)");
         System.out.println("init: the handler's construction to ready, the SnapStart hooks (priming) included; connect: of the first"
                 + " batch, opening the database connection, which no snapshot can hold; new connection: a batch of the warm"
                 + " JVM after the hook closed its connection, the floor of any first batch");
@@ -179,10 +201,12 @@ final class ColdStart {
         for (Jvm jvm : jvms) {
             String jdk = jvm.label().substring(0, jvm.label().indexOf(','));
             for (int size : SIZES) {
-                Figures primed = figures.get(new Cell(jvm.label(), size, true));
-                Figures unprimed = figures.get(new Cell(jvm.label(), size, false));
+                Figures primed = figures.get(new Cell(jvm.label(), size, Priming.DATABASE));
+                Figures offline = figures.get(new Cell(jvm.label(), size, Priming.NO_DATABASE));
+                Figures unprimed = figures.get(new Cell(jvm.label(), size, Priming.NONE));
                 System.out.printf(Locale.ROOT, format, "first primed batch <= 2x warm, " + jdk + ", " + size,
-                        String.format(Locale.ROOT, "%.1fx (%.1fx unprimed)", primed.firstOverWarm(), unprimed.firstOverWarm())
+                        String.format(Locale.ROOT, "%.1fx (%.1fx without the database, %.1fx unprimed)",
+                                primed.firstOverWarm(), offline.firstOverWarm(), unprimed.firstOverWarm())
                                 + " " + Report.mark(primed.firstOverWarm() <= 2));
                 // What priming adds to the init is the hooks' time: the construction is the same code on both sides.
                 System.out.printf(Locale.ROOT, format, "priming adds <= 1 s to init, " + jdk + ", " + size,

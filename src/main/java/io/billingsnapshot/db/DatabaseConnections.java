@@ -67,11 +67,24 @@ public class DatabaseConnections implements AutoCloseable, Resource {
 
     /** A usable connection in manual-commit mode, opening a new one if there is none or it broke. */
     public synchronized Connection get() throws SQLException {
+        return get(true);
+    }
+
+    /**
+     * {@link #get()} for a caller that reports a failure to connect itself, in its own words
+     * (SnapStart priming, whose one log line says why it went on without the database): that
+     * failure is not logged here.
+     */
+    public synchronized Connection getUnlogged() throws SQLException {
+        return get(false);
+    }
+
+    private Connection get(boolean logFailure) throws SQLException {
         if (connection != null && !reusable(connection)) {
             discard("validation failed");
         }
         if (connection == null) {
-            connection = open();
+            connection = open(logFailure);
         }
         return connection;
     }
@@ -169,7 +182,7 @@ public class DatabaseConnections implements AutoCloseable, Resource {
         }
     }
 
-    private Connection open() throws SQLException {
+    private Connection open(boolean logFailure) throws SQLException {
         long started = System.nanoTime();
         Properties properties = ConnectionProperties.of(settings);
         Long end = callsEndNanos;
@@ -193,8 +206,10 @@ public class DatabaseConnections implements AutoCloseable, Resource {
                 throw new SQLException("pgjdbc does not accept the URL " + settings.url(), CONNECTION_UNABLE);
             }
         } catch (SQLException e) {
-            LOG.error(LogEvent.DB_CONNECTION_FAILED, e, "host", endpoint.host(), "port", endpoint.port(),
-                    "sqlState", e.getSQLState(), "ms", elapsedMillis(started));
+            if (logFailure) {
+                LOG.error(LogEvent.DB_CONNECTION_FAILED, e, "host", endpoint.host(), "port", endpoint.port(),
+                        "sqlState", e.getSQLState(), "ms", elapsedMillis(started));
+            }
             throw e;
         } finally {
             properties.remove("password");

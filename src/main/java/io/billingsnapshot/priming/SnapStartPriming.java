@@ -3,6 +3,7 @@ package io.billingsnapshot.priming;
 import io.billingsnapshot.billing.QuotaDelta;
 import io.billingsnapshot.billing.ReferenceColumn;
 import io.billingsnapshot.billing.Snapshot;
+import io.billingsnapshot.db.DatabaseConnections;
 import io.billingsnapshot.logging.JsonLog;
 import io.billingsnapshot.logging.LogEvent;
 import io.billingsnapshot.metrics.EmfMetrics;
@@ -19,6 +20,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.crac.Context;
 import org.crac.Resource;
 
@@ -32,15 +34,17 @@ import org.crac.Resource;
  * code on a {@link SyntheticBatch}, {@value #ROUNDS} times: parse and price it
  * ({@link BatchProcessor#priceWithoutDatabase}), derive its quota deltas, parse the batch's
  * statements with the driver's parser ({@link BatchStatements}), have the SQS client build,
- * marshal and sign the calls that would publish the deltas and stop each one before it is sent
- * ({@link SqsDeltaPublisher#prime}, the first {@value #SQS_ROUNDS} rounds), and write the batch's
- * metrics as EMF documents into a stream that discards them.
+ * marshal, sign and send the calls that would publish the deltas to a loopback endpoint that
+ * answers as SQS does ({@link SqsDeltaPublisher#prime}, the first {@value #SQS_ROUNDS} rounds),
+ * and write the batch's metrics as EMF documents into a stream that discards them. Then, when the
+ * database can be reached, its read and lock statements run for real on ids no row has
+ * ({@link DatabasePriming}).
  *
- * <p>Without side effects: it opens no connection and sends nothing, so it writes no row,
- * publishes no delta, emits no metric and succeeds whether or not the database and SQS can be
- * reached. It writes one log line: {@value LogEvent#SNAPSTART_PRIMED}, or, when a step failed
- * (the restore then pays for that step and those after it), {@value LogEvent#SNAPSTART_PRIMING_INCOMPLETE}
- * with why. Without SnapStart nothing calls it.
+ * <p>Without side effects: it sends nothing to SQS and no write statement to the database, so it
+ * writes no row, publishes no delta, emits no metric and succeeds whether or not the database and
+ * SQS can be reached. It writes one log line: {@value LogEvent#SNAPSTART_PRIMED}, or, when a step
+ * failed (the restore then pays for that step and those after it),
+ * {@value LogEvent#SNAPSTART_PRIMING_INCOMPLETE} with why. Without SnapStart nothing calls it.
  */
 public final class SnapStartPriming implements Resource {
 
@@ -61,18 +65,22 @@ public final class SnapStartPriming implements Resource {
 
     private final BatchProcessor processor;
     private final SqsDeltaPublisher publisher;
+    private final DatabasePriming database;
     private final MetricsFactory metrics;
     private final Clock clock;
 
     /**
      * @param processor the function's batch processor, whose parser and settings a batch uses
+     * @param connections the function's database connection, registered for checkpoints before this
+     *     (its hook, which closes the connection, then runs after priming's)
      * @param publisher the function's publisher, whose SQS client builds the calls
      * @param metricsNamespace the namespace the function's metrics are written in
      */
-    public SnapStartPriming(BatchProcessor processor, SqsDeltaPublisher publisher, String metricsNamespace,
-            Clock clock) {
+    public SnapStartPriming(BatchProcessor processor, DatabaseConnections connections, SqsDeltaPublisher publisher,
+            String metricsNamespace, Clock clock) {
         this.processor = processor;
         this.publisher = publisher;
+        this.database = new DatabasePriming(connections, clock);
         this.metrics = EmfMetrics.factory(metricsNamespace, DISCARD, clock);
         this.clock = clock;
     }
@@ -84,7 +92,7 @@ public final class SnapStartPriming implements Resource {
 
     @Override
     public void afterRestore(Context<? extends Resource> context) {
-        // Nothing to undo: priming holds no connection and changes no state.
+        // Nothing to undo: the connection's own hook closed priming's connection before the snapshot.
     }
 
     /** Runs every step; never throws: a failed step is logged and the snapshot is taken all the same. */
@@ -94,7 +102,8 @@ public final class SnapStartPriming implements Resource {
         int records = 0;
         int deltas = 0;
         int statements = 0;
-        int stopped = 0;
+        int sqsCalls = 0;
+        DatabasePriming.Result db = new DatabasePriming.Result(0, Optional.empty());
         String step = "classes";
         try {
             classes = ClassList.load(SnapStartPriming.class.getClassLoader());
@@ -109,13 +118,15 @@ public final class SnapStartPriming implements Resource {
                 statements += BatchStatements.parseWithoutConnection();
                 if (round < SQS_ROUNDS) {
                     step = "sqs";
-                    stopped += publisher.prime(batchDeltas);
+                    sqsCalls += publisher.prime(batchDeltas);
                 }
                 step = "metrics";
                 writeMetrics(priced.size());
                 records += batch.records().size();
                 deltas += batchDeltas.size();
             }
+            step = "database";
+            db = database.prime(SyntheticBatch.requestLogIds(), SyntheticBatch.models());
         } catch (RuntimeException | LinkageError e) {
             LOG.warn(LogEvent.SNAPSTART_PRIMING_INCOMPLETE, "durationMs", elapsedMillis(started), "failedStep", step,
                     "cause", e.toString(), "classesLoaded", classes.loaded(), "records", records);
@@ -123,7 +134,8 @@ public final class SnapStartPriming implements Resource {
         }
         LOG.info(LogEvent.SNAPSTART_PRIMED, "durationMs", elapsedMillis(started), "classesLoaded", classes.loaded(),
                 "classesMissing", classes.missing(), "rounds", ROUNDS, "records", records, "deltas", deltas,
-                "statementsParsed", statements, "sqsCallsStopped", stopped);
+                "statementsParsed", statements, "sqsCallsAnswered", sqsCalls, "databaseStatements", db.statements(),
+                "databaseSkipped", db.skipped().orElse(null));
     }
 
     /** Every metric a batch writes, as an invocation writes them, into a stream that discards them. */

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -86,6 +87,20 @@ record SyntheticBatch(List<SQSMessage> records, Map<UUID, RequestRow> requests, 
             }
         }
         return new SyntheticBatch(records, requests, priceCatalog(), stored);
+    }
+
+    /** The request logs its records name: priming's own ids, which no row of any table has. */
+    static List<UUID> requestLogIds() {
+        List<UUID> ids = new ArrayList<>(SIZE);
+        for (int i = 0; i < SIZE; i++) {
+            ids.add(id(i));
+        }
+        return ids;
+    }
+
+    /** The models its records name, each with its catalog in {@link #catalogs}. */
+    static Set<String> models() {
+        return priceCatalog().keySet();
     }
 
     /** The quota delta of each priced row, from its stored row, as the write step derives it. */

@@ -3,6 +3,8 @@ package io.billingsnapshot.quota;
 import io.billingsnapshot.billing.QuotaDelta;
 import io.billingsnapshot.logging.JsonLog;
 import io.billingsnapshot.logging.LogEvent;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -190,30 +192,33 @@ public final class SqsDeltaPublisher implements DeltaPublisher {
     }
 
     /**
-     * For SnapStart priming: the calls {@link #publish} would make for these deltas, packed,
-     * built, marshalled and signed by the SQS client, each stopped before it is transmitted. Signed
-     * with placeholder credentials, so that no credentials are fetched for it or kept in a
-     * snapshot. Nothing reaches SQS; nothing is logged.
+     * For SnapStart priming: the calls {@link #publish} would make for these deltas, packed, built,
+     * marshalled and signed by the SQS client, sent and answered, not by SQS: each goes to a
+     * loopback endpoint that answers as SQS does ({@link LoopbackSqs}), signed with placeholder
+     * credentials, so that no credentials are fetched for it or kept in a snapshot. Nothing reaches
+     * SQS; nothing is logged.
      *
-     * @return the calls stopped before transmission
-     * @throws SdkException when a call failed before it was transmitted (it was not sent either)
+     * @return the calls answered
+     * @throws SdkException when a call failed (it did not reach SQS either)
+     * @throws UncheckedIOException when the loopback endpoint cannot be opened
      */
     public int prime(List<QuotaDelta> deltas) {
-        int stopped = 0;
-        for (List<DeltaMessage> call : DeltaMessage.calls(DeltaMessage.pack(deltas, maxMessageBytes))) {
-            SendMessageBatchRequest.Builder request = request(call, ATTEMPT_TIMEOUT);
-            request.overrideConfiguration(request.overrideConfiguration().toBuilder()
-                    .credentialsProvider(StopBeforeTransmission.CREDENTIALS)
-                    .addPlugin(StopBeforeTransmission.PLUGIN)
-                    .build());
-            try {
-                sqs.sendMessageBatch(request.build());
-                throw new IllegalStateException("a priming call was not stopped before transmission");
-            } catch (StopBeforeTransmission.Stopped expected) {
-                stopped++;
+        try (LoopbackSqs loopback = LoopbackSqs.start()) {
+            for (List<DeltaMessage> call : DeltaMessage.calls(DeltaMessage.pack(deltas, maxMessageBytes))) {
+                SendMessageBatchRequest.Builder request = request(call, ATTEMPT_TIMEOUT);
+                request.overrideConfiguration(request.overrideConfiguration().toBuilder()
+                        .credentialsProvider(LoopbackSqs.CREDENTIALS)
+                        .addPlugin(loopback.plugin())
+                        .build());
+                loopback.accept(call);
+                if (sqs.sendMessageBatch(request.build()).successful().size() != call.size()) {
+                    throw new IllegalStateException("a priming call was not answered as SQS answers");
+                }
             }
+            return loopback.answered();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        return stopped;
     }
 
     /**

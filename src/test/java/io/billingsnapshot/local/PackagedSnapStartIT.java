@@ -42,7 +42,8 @@ class PackagedSnapStartIT {
 
             JsonNode primed = events(local, LogEvent.SNAPSTART_PRIMED).get(0);
             assertThat(primed.path("classesLoaded").asInt()).isGreaterThan(1_000);
-            assertThat(primed.path("sqsCallsStopped").asInt()).isPositive();
+            assertThat(primed.path("sqsCallsAnswered").asInt()).isPositive();
+            assertThat(primed.path("databaseStatements").asInt()).as("read statements on the reachable database").isPositive();
             assertThat(events(local, LogEvent.SNAPSTART_PRIMING_INCOMPLETE)).isEmpty();
             assertThat(rows(local, "request_billing_snapshots")).isZero();
             assertThat(rows(local, "billing_quota_delta_outbox")).isZero();

@@ -16,6 +16,7 @@ import io.billingsnapshot.testing.BillingFixture.Request;
 import io.billingsnapshot.testing.BillingFunction;
 import io.billingsnapshot.testing.ConnectionCounter;
 import io.billingsnapshot.testing.RecordingCheckpointContext;
+import io.billingsnapshot.testing.StallingEndpoint;
 import io.billingsnapshot.testing.TestSqs;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -24,6 +25,7 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
@@ -39,8 +41,9 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * The SnapStart hook of the billing function, called as Lambda's runtime calls it around a
- * snapshot: it runs a batch's code paths and leaves no trace anywhere: no connection to the
- * database or SQS, no row, no message, no EMF document on stdout; one log line.
+ * snapshot: it runs a batch's code paths and leaves no trace anywhere: no call to SQS, no row, no
+ * message, no EMF document on stdout; one log line. It reads from the database when it can reach
+ * it, and goes on without it, within its time, when it cannot.
  */
 class SnapStartPrimingTest {
 
@@ -65,7 +68,7 @@ class SnapStartPrimingTest {
     }
 
     @Test
-    void primesWithTheDatabaseAndSqsUnreachableAndReachesNeitherNorStdout() throws Exception {
+    void primesWithTheDatabaseAndSqsUnreachableAndCallsNeitherTwiceNorWritesStdout() throws Exception {
         PrintStream stdout = System.out;
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         try (ConnectionCounter database = new ConnectionCounter(); ConnectionCounter sqs = new ConnectionCounter()) {
@@ -88,9 +91,11 @@ class SnapStartPrimingTest {
             assertThat(primed.get("records")).isEqualTo(SnapStartPriming.ROUNDS * SyntheticBatch.SIZE);
             assertThat((Integer) primed.get("classesLoaded")).isGreaterThan(1_000);
             assertThat((Integer) primed.get("statementsParsed")).isPositive();
-            assertThat((Integer) primed.get("sqsCallsStopped")).isPositive().isEqualTo(calls.marshalled.get());
-            assertThat(calls.answered.get()).isZero();
-            assertThat(database.connections()).as("connections to the database").isZero();
+            assertThat((Integer) primed.get("sqsCallsAnswered")).isPositive().isEqualTo(calls.marshalled.get())
+                    .as("answered by the loopback").isEqualTo(calls.answered.get());
+            assertThat(primed.get("databaseStatements")).isEqualTo(0);
+            assertThat((String) primed.get("databaseSkipped")).startsWith("unreachable: 08");
+            assertThat(database.connections()).as("connections to the database: the one login tried").isEqualTo(1);
             assertThat(sqs.connections()).as("connections to SQS").isZero();
             assertThat(printed.toString(StandardCharsets.UTF_8)).as("stdout").doesNotContain("_aws");
             assertThat(lines()).extracting(line -> line.get("level")).containsOnly("INFO");
@@ -115,12 +120,16 @@ class SnapStartPrimingTest {
         checkpoints.beforeCheckpoint(null);
         checkpoints.afterRestore(null);
 
-        assertThat(single(LogEvent.SNAPSTART_PRIMED)).containsEntry("rounds", SnapStartPriming.ROUNDS);
+        Map<String, Object> primed = single(LogEvent.SNAPSTART_PRIMED);
+        assertThat(primed).containsEntry("rounds", SnapStartPriming.ROUNDS)
+                .containsEntry("databaseStatements", DatabasePriming.ROUNDS * DatabasePriming.STATEMENTS)
+                .doesNotContainKey("databaseSkipped");
         assertThat(fixture.count("SELECT count(*) FROM request_billing_snapshots")).isZero();
         assertThat(fixture.count("SELECT count(*) FROM billing_quota_delta_outbox")).isZero();
         assertThat(fixture.drainDeltas()).as("messages on the quota queue").isEmpty();
         assertThat(fixture.metrics.flushes()).as("the function's metrics").isZero();
-        assertThat(calls.answered.get()).isZero();
+        int answeredByLoopback = calls.answered.get();
+        assertThat(answeredByLoopback).isEqualTo(primed.get("sqsCallsAnswered"));
 
         Request request = fixture.request();
         var response = function.handle(event(record("m1", request.body("2026-11-30T11:00:00Z"))));
@@ -129,7 +138,28 @@ class SnapStartPrimingTest {
         assertThat(fixture.count("SELECT count(*) FROM request_billing_snapshots")).isEqualTo(1);
         assertThat(fixture.drainDeltas()).singleElement()
                 .satisfies(delta -> assertThat(delta.requestLogId()).isEqualTo(request.requestLogId()));
-        assertThat(calls.answered.get()).isEqualTo(1);
+        assertThat(calls.answered.get()).isEqualTo(answeredByLoopback + 1);
+    }
+
+    @Test
+    void aDatabaseThatNeverAnswersCostsPrimingItsTimeAndNoMore() throws Exception {
+        try (StallingEndpoint database = StallingEndpoint.silent()) {
+            Map<String, String> env = fixture.environment();
+            env.put("DB_URL", "jdbc:postgresql://127.0.0.1:" + database.port() + "/billing");
+            fixture.functions.snapStartBilling(env, client(fixture.sqs.endpoint()), () -> fixture.metrics,
+                    Clock.systemUTC(), checkpoints);
+            log.reset();
+
+            long started = System.nanoTime();
+            checkpoints.beforeCheckpoint(null);
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+            Map<String, Object> primed = single(LogEvent.SNAPSTART_PRIMED);
+            assertThat(primed.get("databaseStatements")).isEqualTo(0);
+            assertThat((String) primed.get("databaseSkipped")).isNotBlank();
+            // Bounded, not timed: a login without a bound would wait for the test's own timeout.
+            assertThat(took).isLessThan(DatabasePriming.TIME.plusSeconds(10));
+        }
     }
 
     @Test
