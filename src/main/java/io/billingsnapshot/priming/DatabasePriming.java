@@ -63,6 +63,7 @@ final class DatabasePriming {
 
     /** Never throws for the database's sake: a connection or statement that fails ends it, with why. */
     Result prime(List<UUID> requestLogIds, Collection<String> models) {
+        Deadline deadline = new Deadline(clock.instant().plus(TIME), clock);
         try (var bound = connections.boundFor(TIME)) {
             Connection c;
             try {
@@ -70,7 +71,6 @@ final class DatabasePriming {
             } catch (SQLException e) {
                 return new Result(0, Optional.of("unreachable: " + describe(e)));
             }
-            Deadline deadline = new Deadline(clock.instant().plus(TIME), clock);
             int statements = 0;
             try {
                 for (int round = 0; round < ROUNDS; round++) {
