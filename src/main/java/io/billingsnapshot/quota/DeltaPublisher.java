@@ -24,6 +24,11 @@ public interface DeltaPublisher {
         public static Result acceptedOnly(Set<UUID> accepted) {
             return new Result(accepted, Set.of());
         }
+
+        /** Neither accepted nor refused: the delta failed for now and stays pending. */
+        public boolean pending(UUID deltaId) {
+            return !accepted.contains(deltaId) && !refused.contains(deltaId);
+        }
     }
 
     /**

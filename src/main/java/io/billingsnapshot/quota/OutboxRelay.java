@@ -98,7 +98,7 @@ public final class OutboxRelay {
         int setAside = claim.unreadable().size() + result.refused().size();
         Optional<Instant> oldest = Stream.concat(claim.before().oldestCreatedAt().stream(),
                 claim.deltas().stream().map(QuotaDelta::deltaId)
-                        .filter(id -> !result.accepted().contains(id) && !result.refused().contains(id))
+                        .filter(result::pending)
                         .map(claim.createdAt()::get))
                 .min(Instant::compareTo);
         return new Outbox.Stats(Math.max(0, claim.before().pending() - result.accepted().size() - setAside),
@@ -112,7 +112,7 @@ public final class OutboxRelay {
         }
         DeltaPublisher.Result result = publisher.publish(deltas, sqsTimeLeft);
         List<UUID> unconfirmed = deltas.stream().map(QuotaDelta::deltaId)
-                .filter(id -> !result.accepted().contains(id) && !result.refused().contains(id)).toList();
+                .filter(result::pending).toList();
         outbox.delete(c, result.accepted(), Ends.left(ends.databaseCalls()));
         outbox.quarantine(c, result.refused(), Outbox.QuarantineReason.REFUSED_BY_SQS, now,
                 Ends.left(ends.databaseCalls()));
