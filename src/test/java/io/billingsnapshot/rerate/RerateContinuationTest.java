@@ -66,18 +66,7 @@ class RerateContinuationTest {
         Map<String, Object> oneLongCall = RerateFixture.invoke(roomy, "{" + DAY + "}");
         assertThat(oneLongCall).containsEntry("examined", 25L).containsEntry("changed", 25L).containsEntry("next", null);
 
-        TickingClock clock = new TickingClock();
-        RerateHandler hurried = fixture.handler(clock, 4, Map.of("DEADLINE_RESERVE_MILLIS", "60000"));
-        List<Map<String, Object>> calls = new ArrayList<>();
-        Object next = null;
-        do {
-            String after = next == null ? "" : ", \"after\": \"" + next + "\"";
-            Map<String, Object> report = hurried.handleRequest(RerateFixture.payload(
-                    "{" + DAY + ", \"dryRun\": false" + after + "}"), FakeLambdaContext.startingNow(Duration.ofSeconds(70), clock));
-            calls.add(report);
-            next = report.get("next");
-            assertThat(calls).as("calls so far: %s", calls).hasSizeLessThan(30);
-        } while (next != null);
+        List<Map<String, Object>> calls = callsToTheEnd(DAY + ", \"dryRun\": false");
 
         assertThat(calls).hasSizeGreaterThan(3);
         for (String count : List.of("examined", "changed", "billedNow", "unresolved")) {
@@ -106,18 +95,8 @@ class RerateContinuationTest {
         price(billing, NEW_MODEL, 1, 4);
         price(billing, BillingFixture.MODEL, 2.25, 8); // a change the filter must leave alone
 
-        TickingClock clock = new TickingClock();
-        RerateHandler hurried = fixture.handler(clock, 4, Map.of("DEADLINE_RESERVE_MILLIS", "60000"));
-        List<Map<String, Object>> calls = new ArrayList<>();
-        Object next = null;
-        do {
-            String after = next == null ? "" : ", \"after\": \"" + next + "\"";
-            calls.add(hurried.handleRequest(RerateFixture.payload("{" + DAY + ", \"models\": [\"" + NEW_MODEL
-                    + "\"], \"onlyUnbilled\": true, \"dryRun\": false" + after + "}"),
-                    FakeLambdaContext.startingNow(Duration.ofSeconds(70), clock)));
-            next = calls.get(calls.size() - 1).get("next");
-            assertThat(calls).as("calls so far: %s", calls).hasSizeLessThan(30);
-        } while (next != null);
+        List<Map<String, Object>> calls = callsToTheEnd(DAY + ", \"models\": [\"" + NEW_MODEL
+                + "\"], \"onlyUnbilled\": true, \"dryRun\": false");
 
         assertThat(calls).hasSizeGreaterThan(3);
         assertThat(calls).filteredOn(call -> (Long) call.get("examined") == 0 && call.get("next") != null)
@@ -164,5 +143,25 @@ class RerateContinuationTest {
                 FakeLambdaContext.startingNow(Duration.ofSeconds(4), fixed)))
                 .isInstanceOf(RerateFailedException.class)
                 .hasMessageContaining("less than DEADLINE_RESERVE_MILLIS (5000 ms) left");
+    }
+
+    /**
+     * Re-rates with {@code fields} under a budget of a few statements a call, each call continuing
+     * through the last one's {@code next} until one answers without it.
+     */
+    private List<Map<String, Object>> callsToTheEnd(String fields) {
+        TickingClock clock = new TickingClock();
+        RerateHandler hurried = fixture.handler(clock, 4, Map.of("DEADLINE_RESERVE_MILLIS", "60000"));
+        List<Map<String, Object>> calls = new ArrayList<>();
+        Object next = null;
+        do {
+            String after = next == null ? "" : ", \"after\": \"" + next + "\"";
+            Map<String, Object> report = hurried.handleRequest(RerateFixture.payload("{" + fields + after + "}"),
+                    FakeLambdaContext.startingNow(Duration.ofSeconds(70), clock));
+            calls.add(report);
+            next = report.get("next");
+            assertThat(calls).as("calls so far: %s", calls).hasSizeLessThan(30);
+        } while (next != null);
+        return calls;
     }
 }
