@@ -3,6 +3,7 @@ package io.billingsnapshot.quota;
 import io.billingsnapshot.billing.QuotaDelta;
 import io.billingsnapshot.db.StatementTimeout;
 import io.billingsnapshot.time.TimeBudget;
+import io.billingsnapshot.wire.WireName;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -104,20 +105,10 @@ public final class Outbox {
             UPDATE billing_quota_delta_outbox SET quarantined_at = ?, quarantine_reason = ?, available_at = 'infinity'
             WHERE delta_id = ANY (?)""";
 
-    /** Why a delta was set aside (the {@code quarantine_reason} column). */
-    public enum QuarantineReason {
-        UNREADABLE_PAYLOAD("unreadable_payload"),
-        REFUSED_BY_SQS("refused_by_sqs");
-
-        private final String value;
-
-        QuarantineReason(String value) {
-            this.value = value;
-        }
-
-        public String value() {
-            return value;
-        }
+    /** Why a delta was set aside: its wire name is the {@code quarantine_reason} column's value. */
+    public enum QuarantineReason implements WireName {
+        UNREADABLE_PAYLOAD,
+        REFUSED_BY_SQS
     }
 
     /**
@@ -218,7 +209,7 @@ public final class Outbox {
         try (PreparedStatement ps = c.prepareStatement(QUARANTINE)) {
             StatementTimeout.set(ps, timeout);
             ps.setTimestamp(1, Timestamp.from(now));
-            ps.setString(2, reason.value());
+            ps.setString(2, reason.wireName());
             ps.setArray(3, uuids(c, deltaIds));
             ps.executeUpdate();
         }

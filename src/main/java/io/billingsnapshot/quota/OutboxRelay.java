@@ -123,7 +123,7 @@ public final class OutboxRelay {
     }
 
     private static void logQuarantined(UUID deltaId, Outbox.QuarantineReason reason, String why) {
-        LOG.error(LogEvent.DELTA_QUARANTINED, null, "deltaId", deltaId, "reason", reason.value(), "detail", why);
+        LOG.error(LogEvent.DELTA_QUARANTINED, null, "deltaId", deltaId, "reason", reason.wireName(), "detail", why);
     }
 
     /**

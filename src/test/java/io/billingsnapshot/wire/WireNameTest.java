@@ -10,6 +10,7 @@ import io.billingsnapshot.billing.UnbillableReason;
 import io.billingsnapshot.db.SslMode;
 import io.billingsnapshot.message.ServiceTier;
 import io.billingsnapshot.processing.FailureReason;
+import io.billingsnapshot.quota.Outbox;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -30,6 +31,7 @@ class WireNameTest {
                 "billed_at_too_old", "request_log_missing", "earlier_message_in_group_failed", "deadline_reached", "database_unavailable",
                 "database_connection_lost", "database_error", "no_row_written", "internal_error",
                 "delta_publish_failed");
+        assertThat(wireNames(Outbox.QuarantineReason.values())).containsExactly("unreadable_payload", "refused_by_sqs");
         assertThat(Stream.of(SslMode.values()).map(SslMode::value))
                 .containsExactly("disable", "require", "verify-ca", "verify-full");
         assertThat(Stream.of(ReferenceColumn.values()).map(ReferenceColumn::columnName))
