@@ -48,8 +48,7 @@ public final class Wiring {
 
     static Billing fromEnvironment(Map<String, String> environment) {
         Config config = configure(environment);
-        return snapStart(config, new DatabaseConnections(config.database()),
-                new SqsDeltaPublisher(sqsClient(config), config.quotaDeltaQueueUrl(), config.quotaDeltaMaxMessageBytes()),
+        return snapStart(config, new DatabaseConnections(config.database()), publisher(config),
                 EmfMetrics.factory(config.metricsNamespace()), Clock.systemUTC(), UUID::randomUUID,
                 Core.getGlobalContext());
     }
@@ -83,8 +82,7 @@ public final class Wiring {
 
     static Rerater rerater(Map<String, String> environment, Clock clock) {
         Config config = configure(environment);
-        return rerater(config, new DatabaseConnections(config.database()),
-                new SqsDeltaPublisher(sqsClient(config), config.quotaDeltaQueueUrl(), config.quotaDeltaMaxMessageBytes()),
+        return rerater(config, new DatabaseConnections(config.database()), publisher(config),
                 RerateMetrics.emf(config.metricsNamespace()), clock, UUID::randomUUID, Rerater.CHUNK_ROWS);
     }
 
@@ -115,6 +113,10 @@ public final class Wiring {
 
     private static OutboxRelay relay(Config config, Outbox outbox, DeltaPublisher publisher) {
         return new OutboxRelay(outbox, publisher, config.outboxLease(), config.outboxSweepLimit());
+    }
+
+    private static SqsDeltaPublisher publisher(Config config) {
+        return new SqsDeltaPublisher(sqsClient(config), config.quotaDeltaQueueUrl(), config.quotaDeltaMaxMessageBytes());
     }
 
     /** The region and credentials come from the SDK's default chains (AWS_REGION, the function's role). */
